@@ -1,0 +1,49 @@
+"""The operator commands: create-user and demo."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ypb.extensions import db
+from ypb.models import Municipality, User
+
+
+def test_create_user_with_role(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["ypb", "create-user", "--username", "Laura", "--display-name", "Laura O",
+                                 "--role", "secretary", "--password", "a long secret phrase"])
+    assert result.exit_code == 0, result.output
+    assert "created secretary laura" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(User)).one().role == "secretary"
+
+
+def test_create_user_refuses_a_weak_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["ypb", "create-user", "--username", "x1x", "--display-name", "X", "--password", "short"])
+    assert result.exit_code == 2
+    assert "at least 10 characters" in result.output
+
+
+def test_demo_loads_once_and_prints_logins(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["ypb", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "secretary" in result.output and "laura" in result.output
+    with app.app_context():
+        roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+        assert roles == {"admin": 1, "secretary": 1, "council": 4, "youth": 4}
+        assert db.session.scalar(select(func.count(Municipality.id))) == 1
+    again = runner.invoke(args=["ypb", "demo", "--if-empty"])
+    assert again.exit_code == 0 and "nothing loaded" in again.output
+    refused = runner.invoke(args=["ypb", "demo"])
+    assert refused.exit_code == 2
+
+
+def test_demo_login_works(app):
+    app.test_cli_runner().invoke(args=["ypb", "demo"])
+    from tests.conftest import sign_in
+
+    client = app.test_client()
+    sign_in(client, "laura", "youth-budget-demo")
+    assert "Laura" in client.get("/").get_data(as_text=True)

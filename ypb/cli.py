@@ -1,0 +1,84 @@
+"""`flask --app app ypb …`: commands for operators (first accounts, demo data, checks)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from ypb.domain.roles import ROLES, Role
+from ypb.services import Refused
+
+ypb_cli = AppGroup("ypb", help="ypb operations: accounts, demo data, audit.")
+
+
+def _fail(exc: Refused) -> None:
+    for refusal in exc.refusals:
+        click.echo(f"error: {refusal.message % refusal.params}", err=True)
+    sys.exit(2)
+
+
+@ypb_cli.command("create-user")
+@click.option("--username", required=True)
+@click.option("--display-name", required=True)
+@click.option("--role", type=click.Choice(ROLES), default=Role.YOUTH.value, show_default=True)
+@click.option("--birth-year", type=int, default=1990, show_default=True)
+@click.option("--email", default=None)
+@click.password_option(help="Asked for when not given (recommended: keeps it out of shell history).")
+def create_user(username, display_name, role, birth_year, email, password):
+    """Create an account, for example the first secretary or admin."""
+    from ypb.services import accounts
+
+    try:
+        user = accounts.create_account(
+            username=username, display_name=display_name, password=password,
+            birth_year=birth_year, email=email, role=Role(role), actor="cli",
+        )
+    except Refused as exc:
+        _fail(exc)
+    click.echo(f"created {user.role} {user.username} (id {user.id})")
+
+
+@ypb_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
+@click.option("--force", is_flag=True, help="Allow it with YPB_ENV=production.")
+def demo(if_empty, force):
+    """Load demo data and print the demo logins."""
+    from flask import current_app
+
+    from ypb.services import demo as demo_service
+
+    if current_app.config["YPB_ENV"] == "production" and not force:
+        click.echo("error: demo accounts have published passwords; not in production "
+                   "(use --force if you really mean it).", err=True)
+        sys.exit(2)
+
+    if demo_service.has_data():
+        if if_empty:
+            click.echo("demo: the database already has data; nothing loaded.")
+            return
+        click.echo("error: the database already has data; demo data goes into an empty one.", err=True)
+        sys.exit(2)
+    logins = demo_service.load()
+    click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/login with:")
+    for username, role, password in logins:
+        click.echo(f"  {role:<10} {username:<12} {password}")
+
+
+@ypb_cli.group("audit")
+def audit_group():
+    """The hash-chained audit trail."""
+
+
+@audit_group.command("verify")
+def audit_verify():
+    """Check the whole chain; name the first broken entry."""
+    from ypb.services import audit
+
+    broken = audit.verify()
+    if broken is not None:
+        click.echo(f"audit chain BROKEN at entry {broken}", err=True)
+        sys.exit(1)
+    head = audit.head()
+    click.echo(f"audit chain intact: {head.seq if head else 0} entries, head {head.hash if head else '-'}")

@@ -1,0 +1,1 @@
+"""The web client: blueprints per area, plus request hooks and i18n."""

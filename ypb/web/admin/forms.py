@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from ypb.domain.roles import Role
+
+ROLE_LABELS = {
+    Role.YOUTH: _l("Young person"),
+    Role.SECRETARY: _l("Secretary (youth coordinator)"),
+    Role.COUNCIL: _l("Council member"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])

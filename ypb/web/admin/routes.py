@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ypb.domain.roles import Role
+from ypb.extensions import db
+from ypb.models import User
+from ypb.permissions import require
+from ypb.services import Refused, accounts
+from ypb.web.admin import bp
+from ypb.web.admin.forms import ROLE_LABELS, RoleForm
+from ypb.web.util import flash_refused
+
+PAGE_SIZE = 50
+
+
+@bp.get("/users")
+@require("users.manage")
+def users():
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = select(User).order_by(User.username)
+    pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/users.html", pagination=pagination, role_labels=ROLE_LABELS,
+                           form=RoleForm())
+
+
+@bp.post("/users/<int:user_id>/role")
+@require("users.manage")
+def set_role(user_id: int):
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash(_("Choose one of the roles in the list."), "error")
+        return redirect(url_for("admin.users"))
+    if db.session.get(User, user_id) is None:
+        abort(404)
+    try:
+        user = accounts.set_role(current_user, user_id, Role(form.role.data))
+    except Refused as exc:
+        flash_refused(exc)
+    else:
+        flash(_("%(name)s is now: %(role)s.", name=user.username,
+                role=ROLE_LABELS[Role(user.role)]), "success")
+    return redirect(url_for("admin.users"))

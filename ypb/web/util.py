@@ -1,0 +1,47 @@
+"""Small helpers the views share."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, render_template
+from flask_babel import gettext
+
+from ypb.extensions import htmx
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths: an open redirect would let a link send people elsewhere."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target:
+        return default
+    return target
+
+
+def refusal_text(refusal) -> str:
+    return gettext(refusal.message, **refusal.params)
+
+
+def flash_refused(exc) -> None:
+    for refusal in exc.refusals:
+        flash(refusal_text(refusal), "error")
+
+
+def attach_refused(form, exc) -> bool:
+    """Put a service's refusal on the form field it is about; False if no such field."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is None:
+        return False
+    field.errors = list(field.errors) + [refusal_text(r) for r in exc.refusals]
+    return True
+
+
+def render_partial_or_page(page: str, partial: str, **context):
+    """An htmx request (not a boosted navigation) gets just the fragment."""
+    if htmx and not htmx.boosted:
+        return render_template(partial, **context)
+    return render_template(page, **context)

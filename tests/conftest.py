@@ -130,3 +130,74 @@ def client_for(app, users):
         return client
 
     return factory
+
+
+def cycle_input(contact_id: int, start, **overrides):
+    """A valid cycle form's values, with a schedule counted from `start`."""
+    from datetime import timedelta
+
+    from ypb.domain.cycle import Schedule
+    from ypb.services.cycles import CycleInput
+
+    days = timedelta(days=1)
+    values = dict(
+        title="Youth budget 2027", description="Ideas for **our town**.", budget_total=5_000_000,
+        currency="EUR", min_age=13, max_age=29, residency_required=True, contact_id=contact_id,
+        feedback_days=7, categories=["Influence", "Health", "Climate"],
+        schedule=Schedule(proposals_end=start + 14 * days, feedback_end=start + 40 * days,
+                          review_end=start + 50 * days, voting_end=start + 60 * days,
+                          results_end=start + 67 * days),
+    )
+    values.update(overrides)
+    return CycleInput(**values)
+
+
+@pytest.fixture
+def world(app, users):
+    """A cycle in each of draft, proposals, feedback and review, with proposals and a
+    comment; returns the ids as a dict usable to fill URL placeholders."""
+    from datetime import timedelta
+
+    from ypb.domain.cycle import Phase
+    from ypb.models import User
+    from ypb.models.base import utcnow
+    from ypb.services import comments, cycles, proposals
+    from ypb.services.proposals import ProposalInput
+
+    now = utcnow()
+    day = timedelta(days=1)
+    ids = dict(users)
+    with app.app_context():
+        secretary = db.session.get(User, users["secretary"])
+        youth = db.session.get(User, users["youth"])
+        council = db.session.get(User, users["council"])
+
+        def make_cycle(title, start):
+            cycle = cycles.create(secretary, cycle_input(secretary.id, start, title=title), now=start)
+            return cycle.id
+
+        ids["cycle_draft"] = make_cycle("Draft cycle", now)
+
+        ids["cycle_proposals"] = make_cycle("Proposals cycle", now)
+        cycles.advance(secretary, ids["cycle_proposals"], Phase.PROPOSALS, now=now)
+        ids["draft"] = proposals.create(youth, ids["cycle_proposals"], ProposalInput(title="My draft idea")).id
+
+        start = now - 20 * day
+        ids["cycle_feedback"] = make_cycle("Feedback cycle", start)
+        cycles.advance(secretary, ids["cycle_feedback"], Phase.PROPOSALS, now=start)
+        ids["proposal"] = proposals.create(youth, ids["cycle_feedback"], ProposalInput(
+            title="Skate park lights", summary="Lights so we can skate after dark.",
+            description="Six LED lamps.", estimated_cost=1_200_000), submit=True, now=start + day).id
+        cycles.advance(secretary, ids["cycle_feedback"], Phase.FEEDBACK, now=start + 2 * day)
+        ids["comment"] = comments.add(council, ids["proposal"], "How many lamps exactly?",
+                                      is_question=True).id
+
+        start = now - 40 * day
+        ids["cycle_review"] = make_cycle("Review cycle", start)
+        cycles.advance(secretary, ids["cycle_review"], Phase.PROPOSALS, now=start)
+        ids["review_proposal"] = proposals.create(youth, ids["cycle_review"], ProposalInput(
+            title="Library study room", summary="A quiet room open until 22.", estimated_cost=800_000),
+            submit=True, now=start + day).id
+        cycles.advance(secretary, ids["cycle_review"], Phase.FEEDBACK, now=start + 2 * day)
+        cycles.advance(secretary, ids["cycle_review"], Phase.REVIEW, now=now - day)
+    return ids

@@ -42,13 +42,10 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     _init_login(app)
     hooks.init_app(app)
 
-    from ypb.web.account import bp as account_bp
-    from ypb.web.admin import bp as admin_bp
-    from ypb.web.auth import bp as auth_bp
-    from ypb.web.main import bp as main_bp
+    from ypb.web import account, admin, auth, cycles, dashboard, main, notifications, proposals, review
 
-    for bp in (main_bp, auth_bp, account_bp, admin_bp):
-        app.register_blueprint(bp)
+    for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications):
+        app.register_blueprint(area.bp)
 
     from ypb.cli import ypb_cli
 

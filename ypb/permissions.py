@@ -36,12 +36,46 @@ def _anyone(_user, _obj) -> bool:
 
 
 STAFF = (Role.SECRETARY, Role.ADMIN)
+_staff = _roles(*STAFF)
+
+
+def _cycle_visible(user, cycle) -> bool:
+    # A cycle being drafted is not public yet; staff prepare it.
+    return cycle is None or cycle.phase != "draft" or _staff(user, None)
+
+
+def _proposal_visible(user, proposal) -> bool:
+    if proposal is None:
+        return False
+    if proposal.status == "draft":
+        return _signed_in(user, None) and user.id == proposal.author_id
+    return _cycle_visible(user, proposal.cycle)
+
+
+def _author(user, proposal) -> bool:
+    return _signed_in(user, None) and proposal is not None and user.id == proposal.author_id
+
 
 RULES: dict[str, Check] = {
     "site.read": _anyone,
     "account.view": _signed_in,
     "users.manage": _roles(Role.ADMIN),
-    "audit.read": _roles(*STAFF),
+    "audit.read": _staff,
+    # Budget cycles
+    "cycle.read": _cycle_visible,
+    "cycle.manage": _staff,
+    # Proposals (phase and eligibility are the domain's rules, checked by the services)
+    "proposal.read": _proposal_visible,
+    "proposal.create": _signed_in,
+    "proposal.edit": _author,
+    "proposal.assess": _staff,  # feasibility notes
+    "proposal.review": _staff,  # ballot decisions
+    # Feedback
+    "comment.create": _signed_in,
+    "comment.report": _signed_in,
+    "comment.moderate": _staff,
+    "dashboard.view": _staff,
+    "notifications.read": _signed_in,
 }
 
 
@@ -53,20 +87,53 @@ def can(user, action: str, obj=None) -> bool:
     return rule(user, obj)
 
 
-def require(action: str, load: Callable[..., object] | None = None):
-    """Guard a view; `load(**view_args)` may fetch the object the rule needs."""
+def require(action: str, load: Callable[..., object] | None = None, *, hide: bool = False):
+    """Guard a view; `load(**view_args)` fetches the object the rule needs (404 when it
+    returns None). With `hide`, a refusal looks like 404 so private things (drafts) do
+    not reveal that they exist."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(**kwargs):
-            obj = load(**kwargs) if load else None
+            obj = None
+            if load is not None:
+                obj = load(**kwargs)
+                if obj is None:
+                    abort(404)
             if not can(current_user, action, obj):
+                if hide:
+                    abort(404)
                 if not current_user.is_authenticated:
                     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
                 abort(403)
             return view(**kwargs)
 
         wrapped.permission = action  # read by the role × route matrix test
+        return wrapped
+
+    return decorator
+
+
+def phase_required(allowed: Callable[[object], bool], message: str, cycle_of: Callable[..., object]):
+    """Refuse a view outside the phases `allowed(phase)` accepts: the visitor is sent back
+    to the cycle's page with `message` (a gettext-marked string, translated here)."""
+    from flask import flash
+    from flask_babel import gettext
+
+    from ypb.domain.cycle import Phase
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(**kwargs):
+            cycle = cycle_of(**kwargs)
+            if cycle is None:
+                abort(404)
+            if not allowed(Phase(cycle.phase)):
+                flash(gettext(message), "warning")
+                return redirect(url_for("cycles.show", cycle_id=cycle.id), 303)
+            return view(**kwargs)
+
+        wrapped.permission = getattr(view, "permission", None)
         return wrapped
 
     return decorator

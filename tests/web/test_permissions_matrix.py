@@ -9,36 +9,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ROLES, csrf_token
-
-LOGIN = "login"  # a redirect to the sign-in page (anonymous visitor, page needs an account)
-OK, REDIRECT, FORBIDDEN, INVALID = 200, 302, 403, 422
-
-ANON = "anonymous"
-SIGNED_IN = ["youth", "secretary", "council", "admin"]
-
-
-def each(status, **exceptions):
-    return {role: exceptions.get(role, status) for role in ROLES}
-
-
-def only(roles: list[str], status, otherwise=FORBIDDEN):
-    return {role: status if role in roles else (LOGIN if role == ANON else otherwise) for role in ROLES}
-
-
-# (endpoint, method): (url, form data or None, {role: expected})
-MATRIX = {
-    ("main.home", "GET"): ("/", None, each(OK)),
-    ("main.healthz", "GET"): ("/healthz", None, each(OK)),
-    ("main.set_language", "POST"): ("/language", {"lang": "en"}, each(REDIRECT)),
-    ("auth.signup", "GET"): ("/signup", None, each(REDIRECT, anonymous=OK)),
-    ("auth.signup", "POST"): ("/signup", {}, each(REDIRECT, anonymous=INVALID)),
-    ("auth.login", "GET"): ("/login", None, each(REDIRECT, anonymous=OK)),
-    ("auth.login", "POST"): ("/login", {}, each(REDIRECT, anonymous=INVALID)),
-    ("auth.logout", "POST"): ("/logout", {}, only(SIGNED_IN, REDIRECT)),
-    ("account.profile", "GET"): ("/account/", None, only(SIGNED_IN, OK)),
-    ("admin.users", "GET"): ("/admin/users", None, only(["admin"], OK)),
-    ("admin.set_role", "POST"): ("/admin/users/{youth}/role", {"role": "council"}, only(["admin"], REDIRECT)),
-}
+from tests.web.matrix import MATRIX
+from tests.web.matrix.common import LOGIN
 
 CASES = [(key, role) for key in MATRIX for role in ROLES]
 
@@ -63,10 +35,10 @@ def test_every_view_declares_its_permission(app):
 
 
 @pytest.mark.parametrize(("key", "role"), CASES, ids=[f"{k[0]}-{k[1]}-{r}" for k, r in CASES])
-def test_route_role_status(client_for, users, key, role):
+def test_route_role_status(client_for, world, key, role):
     url, form, expected_by_role = MATRIX[key]
     expected = expected_by_role[role]
-    url = url.format(**{r: uid for r, uid in users.items()})
+    url = url.format(**world)
     client = client_for(role)
     if key[1] == "GET":
         response = client.get(url)

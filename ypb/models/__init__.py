@@ -3,5 +3,20 @@
 from ypb.models.account import Municipality, User
 from ypb.models.audit import AuditEntry
 from ypb.models.base import Base
+from ypb.models.comment import Comment, CommentReport
+from ypb.models.cycle import Category, Cycle
+from ypb.models.notification import Notification
+from ypb.models.proposal import (
+    FeasibilityNote,
+    Proposal,
+    ProposalStatus,
+    Revision,
+    Verdict,
+    revision_addresses,
+)
 
-__all__ = ["AuditEntry", "Base", "Municipality", "User"]
+__all__ = [
+    "AuditEntry", "Base", "Category", "Comment", "CommentReport", "Cycle", "FeasibilityNote",
+    "Municipality", "Notification", "Proposal", "ProposalStatus", "Revision", "User", "Verdict",
+    "revision_addresses",
+]

@@ -12,3 +12,21 @@ class Refused(Exception):
         super().__init__("; ".join(r.code for r in refusals))
         self.refusals = list(refusals)
         self.field = field
+
+
+def use_case(fn):
+    """Wrap a service that writes: any exception rolls the transaction back at once, so
+    refused input changes nothing and SQLite's write lock is released straight away."""
+    from functools import wraps
+
+    from ypb.extensions import db
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    return wrapper

@@ -16,7 +16,7 @@ from ypb.extensions import db
 from ypb.models import User
 from ypb.models.base import utcnow
 from ypb.passwords import dummy_verify, hash_password, needs_rehash, verify_password
-from ypb.services import Refused, audit
+from ypb.services import Refused, audit, use_case
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,29}$")
 MIN_SIGNUP_AGE = 13  # under this, a parent's consent is needed (GDPR art. 8): not offered here
@@ -53,6 +53,7 @@ def _check_free(username: str, email: str | None) -> None:
                       field="email")
 
 
+@use_case
 def create_account(
     *, username: str, display_name: str, password: str, birth_year: int,
     email: str | None = None, resident: bool = False, role: Role = Role.YOUTH,
@@ -113,6 +114,7 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
+@use_case
 def set_role(actor: User, user_id: int, role: Role) -> User:
     begin_write()
     user = db.session.get(User, user_id)

@@ -22,8 +22,23 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+def _display(value):
+    from datetime import datetime
+
+    from flask_babel import format_datetime
+
+    from ypb.domain.cycle import PHASE_LABELS, Phase
+
+    if isinstance(value, Phase):
+        return gettext(PHASE_LABELS[value])
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium")
+    return value
+
+
 def refusal_text(refusal) -> str:
-    return gettext(refusal.message, **refusal.params)
+    """A domain refusal in the reader's language, its parameters shown for people."""
+    return gettext(refusal.message, **{k: _display(v) for k, v in refusal.params.items()})
 
 
 def flash_refused(exc) -> None:

@@ -1,0 +1,5 @@
+"""Matrix entries: feasibility notes, review decisions, moderation."""
+
+from __future__ import annotations
+
+ENTRIES: dict = {}

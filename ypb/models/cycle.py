@@ -1,0 +1,76 @@
+"""A budget cycle, its strategic-goal categories, and its schedule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ypb.domain.cycle import PHASES, Phase, Schedule
+from ypb.models.base import Base, UTCDateTime, utcnow
+
+
+class Cycle(Base):
+    __tablename__ = "cycles"
+    __table_args__ = (
+        CheckConstraint("phase IN (" + ", ".join(f"'{p.value}'" for p in PHASES) + ")", name="phase_known"),
+        CheckConstraint("budget_total >= 0", name="budget_not_negative"),
+        CheckConstraint("feedback_days >= 1", name="feedback_at_least_a_day"),
+        CheckConstraint("min_age >= 0 AND max_age >= min_age", name="age_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Money is an integer number of minor units (cents), never a float.
+    budget_total: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    min_age: Mapped[int] = mapped_column(Integer, default=13)
+    max_age: Mapped[int] = mapped_column(Integer, default=29)
+    residency_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    phase: Mapped[str] = mapped_column(String(20), default=Phase.DRAFT.value, index=True)
+    phase_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    feedback_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    feedback_days: Mapped[int] = mapped_column(Integer, default=7)
+    proposals_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    feedback_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voting_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    results_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    results_ratified: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    contact = relationship("User", foreign_keys=[contact_id], lazy="joined")
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="cycle", order_by="Category.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def phase_enum(self) -> Phase:
+        return Phase(self.phase)
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(
+            proposals_end=self.proposals_end, feedback_end=self.feedback_end,
+            review_end=self.review_end, voting_end=self.voting_end, results_end=self.results_end,
+        )
+
+
+class Category(Base):
+    """One of the municipality's strategic goals that proposals can be tagged with."""
+
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("cycle_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    cycle: Mapped[Cycle] = relationship(back_populates="categories")

@@ -1,0 +1,250 @@
+"""Proposals: drafts, submission, author edits with a public revision history, listing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from ypb.database import begin_write
+from ypb.domain import cycle as rules
+from ypb.domain.messages import N_, Refusal
+from ypb.extensions import db
+from ypb.models import Category, Comment, Cycle, Proposal, ProposalStatus, Revision
+from ypb.models.base import utcnow
+from ypb.services import Refused, cycles, use_case
+
+EDITABLE = ("title", "summary", "description", "estimated_cost", "category_id", "place", "group_name")
+# Statuses the public can see and filter on.
+PUBLIC_STATUSES = [s.value for s in ProposalStatus if s not in (ProposalStatus.DRAFT,)]
+
+
+@dataclass
+class ProposalInput:
+    title: str
+    summary: str = ""
+    description: str = ""
+    estimated_cost: int | None = None
+    category_id: int | None = None
+    place: str | None = None
+    group_name: str | None = None
+
+
+@dataclass
+class RevisionNote:
+    change_note: str | None = None
+    answers_feedback: bool = False
+    addressed_comment_ids: list[int] = field(default_factory=list)
+
+
+def _missing(what: str) -> Refused:
+    messages = {
+        "cycle": N_("There is no such budget cycle."),
+        "proposal": N_("There is no such proposal."),
+    }
+    return Refused(Refusal(f"{what}.missing", messages[what]))
+
+
+def get(proposal_id: int) -> Proposal | None:
+    return db.session.get(Proposal, proposal_id)
+
+
+def visible_to(proposal: Proposal, user) -> bool:
+    """Drafts are private to their author; everything else is public."""
+    if proposal.is_public:
+        return True
+    return bool(user is not None and user.is_authenticated and user.id == proposal.author_id)
+
+
+def _clean(data: ProposalInput, cycle: Cycle) -> dict:
+    values = {
+        "title": data.title.strip(),
+        "summary": (data.summary or "").strip(),
+        "description": (data.description or "").strip(),
+        "estimated_cost": data.estimated_cost,
+        "category_id": data.category_id,
+        "place": (data.place or "").strip() or None,
+        "group_name": (data.group_name or "").strip() or None,
+    }
+    if values["category_id"] is not None and values["category_id"] not in {c.id for c in cycle.categories}:
+        raise Refused(Refusal("proposal.category", N_("Choose one of this cycle's categories.")),
+                      field="category_id")
+    if not values["title"]:
+        raise Refused(Refusal("proposal.title", N_("Give your project a title.")), field="title")
+    return values
+
+
+def _submission_refusals(p: Proposal, cycle: Cycle) -> list[tuple[str, Refusal]]:
+    found = []
+    if not p.summary:
+        found.append(("summary", Refusal("proposal.summary", N_("Add a short summary before you submit."))))
+    if p.estimated_cost is None:
+        found.append(("estimated_cost", Refusal("proposal.cost", N_(
+            "Add an estimated cost before you submit. A rough guess is fine."))))
+    elif p.estimated_cost > cycle.budget_total:
+        found.append(("estimated_cost", Refusal("proposal.cost_over_budget", N_(
+            "The cost is higher than the whole budget of this cycle."))))
+    return found
+
+
+@use_case
+def create(actor, cycle_id: int, data: ProposalInput, *, submit: bool = False,
+           now: datetime | None = None) -> Proposal:
+    """Save a new proposal as a draft, or submit it at once."""
+    now = now or utcnow()
+    begin_write()
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise _missing("cycle")
+    if not rules.can_propose(cycle.phase_enum):
+        raise Refused(Refusal("proposal.phase", N_("New proposals can only be made while the cycle "
+                                                   "collects proposals.")))
+    if refusals := cycles.eligibility(cycle, actor, now):
+        raise Refused(*refusals)
+    values = _clean(data, cycle)
+    proposal = Proposal(cycle_id=cycle.id, author_id=actor.id, status=ProposalStatus.DRAFT.value,
+                        created_at=now, updated_at=now, **values)
+    db.session.add(proposal)
+    db.session.flush()
+    if submit:
+        _submit(proposal, cycle, now)
+    db.session.commit()
+    return proposal
+
+
+def _snapshot(p: Proposal, number: int, note: RevisionNote | None, now: datetime) -> Revision:
+    note = note or RevisionNote()
+    revision = Revision(
+        proposal_id=p.id, number=number, title=p.title, summary=p.summary, description=p.description,
+        estimated_cost=p.estimated_cost, category_name=p.category.name if p.category else None,
+        place=p.place, group_name=p.group_name, change_note=(note.change_note or "").strip() or None,
+        answers_feedback=note.answers_feedback, created_at=now,
+    )
+    if note.addressed_comment_ids:
+        revision.addresses = list(db.session.scalars(
+            select(Comment).where(Comment.id.in_(note.addressed_comment_ids), Comment.proposal_id == p.id)
+        ))
+    return revision
+
+
+def _submit(p: Proposal, cycle: Cycle, now: datetime) -> None:
+    if found := _submission_refusals(p, cycle):
+        field_name = found[0][0]
+        raise Refused(*[r for f, r in found if f == field_name], field=field_name)
+    p.status = ProposalStatus.SUBMITTED.value
+    p.submitted_at = now
+    db.session.flush()
+    db.session.refresh(p, ["category"])
+    db.session.add(_snapshot(p, 1, None, now))
+
+
+@use_case
+def submit(actor, proposal_id: int, now: datetime | None = None) -> Proposal:
+    now = now or utcnow()
+    begin_write()
+    p = db.session.get(Proposal, proposal_id)
+    if p is None or p.author_id != actor.id:
+        raise _missing("proposal")
+    if p.status != ProposalStatus.DRAFT.value:
+        raise Refused(Refusal("proposal.submitted", N_("This proposal has already been submitted.")))
+    cycle = p.cycle
+    if not rules.can_propose(cycle.phase_enum):
+        raise Refused(Refusal("proposal.phase", N_("New proposals can only be made while the cycle "
+                                                   "collects proposals.")))
+    _submit(p, cycle, now)
+    db.session.commit()
+    return p
+
+
+@use_case
+def update(actor, proposal_id: int, data: ProposalInput, note: RevisionNote | None = None,
+           now: datetime | None = None) -> Proposal:
+    """An author's edit. Once public, every edit that changes something is a new revision."""
+    now = now or utcnow()
+    begin_write()
+    p = db.session.get(Proposal, proposal_id)
+    if p is None or p.author_id != actor.id:
+        raise _missing("proposal")
+    cycle = p.cycle
+    if p.status not in (ProposalStatus.DRAFT.value, ProposalStatus.SUBMITTED.value) \
+            or not rules.can_edit_proposal(cycle.phase_enum):
+        raise Refused(Refusal("proposal.locked", N_(
+            "Proposals can be changed only while proposals are collected and during feedback.")))
+    values = _clean(data, cycle)
+    if all(getattr(p, k) == v for k, v in values.items()):
+        raise Refused(Refusal("proposal.unchanged", N_("Nothing was changed.")))
+    for key, value in values.items():
+        setattr(p, key, value)
+    p.updated_at = now
+    if p.status == ProposalStatus.SUBMITTED.value:
+        if found := _submission_refusals(p, cycle):
+            field_name = found[0][0]
+            raise Refused(*[r for f, r in found if f == field_name], field=field_name)
+        db.session.flush()
+        db.session.refresh(p, ["category"])
+        number = len(p.revisions) + 1
+        db.session.add(_snapshot(p, number, note, now))
+    db.session.commit()
+    return p
+
+
+@use_case
+def withdraw(actor, proposal_id: int, now: datetime | None = None) -> Proposal:
+    now = now or utcnow()
+    begin_write()
+    p = db.session.get(Proposal, proposal_id)
+    if p is None or p.author_id != actor.id:
+        raise _missing("proposal")
+    if p.status not in (ProposalStatus.DRAFT.value, ProposalStatus.SUBMITTED.value) \
+            or not rules.can_edit_proposal(p.cycle.phase_enum):
+        raise Refused(Refusal("proposal.locked", N_(
+            "Proposals can be withdrawn only while proposals are collected and during feedback.")))
+    p.status = ProposalStatus.WITHDRAWN.value
+    p.updated_at = now
+    db.session.commit()
+    return p
+
+
+def stable_shuffle_key(seed: str, proposal_id: int) -> str:
+    # A visitor's seed gives the same order on every page load, a different one per visitor,
+    # so no proposal always sits at the top.
+    return hashlib.sha256(f"{seed}:{proposal_id}".encode()).hexdigest()
+
+
+def listing(cycle_id: int, *, category_id: int | None = None, status: str | None = None,
+            query: str | None = None, order: str = "newest", seed: str = "") -> list[Proposal]:
+    """Public proposals of a cycle, filtered and ordered."""
+    stmt = select(Proposal).where(Proposal.cycle_id == cycle_id, Proposal.status.in_(PUBLIC_STATUSES))
+    if category_id:
+        stmt = stmt.where(Proposal.category_id == category_id)
+    if status in PUBLIC_STATUSES:
+        stmt = stmt.where(Proposal.status == status)
+    if query and query.strip():
+        text = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{text}%"
+        stmt = stmt.where(or_(*(column.ilike(like, escape="\\") for column in (
+            Proposal.title, Proposal.summary, Proposal.description, Proposal.place))))
+    if order == "title":
+        stmt = stmt.order_by(Proposal.title)
+    elif order == "cost":
+        stmt = stmt.order_by(Proposal.estimated_cost, Proposal.id)
+    else:
+        stmt = stmt.order_by(Proposal.submitted_at.desc(), Proposal.id.desc())
+    found = list(db.session.scalars(stmt))
+    if order == "random":
+        found.sort(key=lambda p: stable_shuffle_key(seed, p.id))
+    return found
+
+
+def drafts_of(user_id: int, cycle_id: int | None = None) -> list[Proposal]:
+    stmt = select(Proposal).where(Proposal.author_id == user_id, Proposal.status == ProposalStatus.DRAFT.value)
+    if cycle_id:
+        stmt = stmt.where(Proposal.cycle_id == cycle_id)
+    return list(db.session.scalars(stmt.order_by(Proposal.updated_at.desc())))
+
+
+def categories_of(cycle_id: int) -> list[Category]:
+    return list(db.session.scalars(select(Category).where(Category.cycle_id == cycle_id)
+                                   .order_by(Category.position)))

@@ -47,7 +47,7 @@ def _cycle_visible(user, cycle) -> bool:
 def _proposal_visible(user, proposal) -> bool:
     if proposal is None:
         return False
-    if proposal.status == "draft":
+    if not proposal.is_public:
         return _signed_in(user, None) and user.id == proposal.author_id
     return _cycle_visible(user, proposal.cycle)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ypb.domain.cycle import PHASES, Phase, Schedule
@@ -24,7 +24,7 @@ class Cycle(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     # Money is an integer number of minor units (cents), never a float.
-    budget_total: Mapped[int] = mapped_column(Integer)
+    budget_total: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     min_age: Mapped[int] = mapped_column(Integer, default=13)
     max_age: Mapped[int] = mapped_column(Integer, default=29)

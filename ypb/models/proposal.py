@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -59,7 +60,7 @@ class Proposal(Base):
     title: Mapped[str] = mapped_column(String(140))
     summary: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
-    estimated_cost: Mapped[int | None] = mapped_column(Integer)
+    estimated_cost: Mapped[int | None] = mapped_column(BigInteger)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="SET NULL"))
     place: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.DRAFT.value, index=True)
@@ -68,7 +69,7 @@ class Proposal(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # The review decision (published with its reason).
-    final_cost: Mapped[int | None] = mapped_column(Integer)
+    final_cost: Mapped[int | None] = mapped_column(BigInteger)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -93,7 +94,8 @@ class Proposal(Base):
 
     @property
     def is_public(self) -> bool:
-        return self.status != ProposalStatus.DRAFT.value
+        # A withdrawn proposal stays readable if it was ever published; a withdrawn draft never was.
+        return self.status != ProposalStatus.DRAFT.value and self.submitted_at is not None
 
     @property
     def latest_note(self) -> FeasibilityNote | None:
@@ -120,7 +122,7 @@ class Revision(Base):
     title: Mapped[str] = mapped_column(String(140))
     summary: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
-    estimated_cost: Mapped[int | None] = mapped_column(Integer)
+    estimated_cost: Mapped[int | None] = mapped_column(BigInteger)
     category_name: Mapped[str | None] = mapped_column(String(120))
     place: Mapped[str | None] = mapped_column(String(200))
     group_name: Mapped[str | None] = mapped_column(String(120))
@@ -146,7 +148,7 @@ class FeasibilityNote(Base):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     verdict: Mapped[str] = mapped_column(String(20))
-    municipal_cost: Mapped[int | None] = mapped_column(Integer)
+    municipal_cost: Mapped[int | None] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -11,7 +11,7 @@ from ypb.domain import cycle as rules
 from ypb.domain.messages import N_, Refusal
 from ypb.domain.roles import Role
 from ypb.extensions import db
-from ypb.models import Comment, CommentReport, Cycle, Proposal
+from ypb.models import Comment, CommentReport, Cycle, Proposal, ProposalStatus
 from ypb.models.base import utcnow
 from ypb.services import Refused, audit, notifications, use_case
 
@@ -52,6 +52,8 @@ def add(actor, proposal_id: int, body: str, *, parent_id: int | None = None, is_
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not proposal.is_public:
         raise _refuse("proposal.missing", N_("There is no such proposal."))
+    if proposal.status != ProposalStatus.SUBMITTED.value:
+        raise _refuse("comment.closed", N_("Feedback is closed for this proposal."))
     cycle = proposal.cycle
     if not rules.can_comment(cycle.phase_enum):
         raise _refuse("comment.phase", N_("Comments are open while proposals are collected and during "
@@ -64,6 +66,8 @@ def add(actor, proposal_id: int, body: str, *, parent_id: int | None = None, is_
         # One level of replies keeps threads readable on a phone: reply to the top comment.
         if parent.parent_id is not None:
             parent = db.session.get(Comment, parent.parent_id)
+            if parent.hidden:
+                raise _refuse("comment.parent", N_("You can no longer reply to this comment."))
         is_question = False
     comment = Comment(proposal_id=proposal.id, author_id=actor.id, parent_id=parent.id if parent else None,
                       body=body, is_question=is_question, created_at=now)

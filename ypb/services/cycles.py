@@ -3,6 +3,7 @@ that moves them on when a planned end has passed."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from ypb.domain import cycle as rules
 from ypb.domain.cycle import CycleState, Phase, Schedule
 from ypb.domain.eligibility import Rules, eligibility_refusals
 from ypb.domain.messages import N_, Refusal
+from ypb.domain.money import MAX_AMOUNT
 from ypb.extensions import db
 from ypb.models import Category, Cycle, Proposal, ProposalStatus, User
 from ypb.models.base import utcnow
@@ -20,6 +22,12 @@ from ypb.services import Refused, audit, use_case
 
 # Settings that shape the vote: they cannot change once voting has opened.
 BALLOT_SHAPING = ("budget_total", "currency", "min_age", "max_age", "residency_required")
+
+# The columns are 32-bit INTEGER on PostgreSQL: a larger budget would fail with a
+# database error instead of a clear message.
+MAX_BUDGET = MAX_AMOUNT  # what a BIGINT money column holds, with room to spare
+MAX_TITLE, MAX_CATEGORY = 200, 120  # the columns' lengths
+_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 
 @dataclass
@@ -50,6 +58,20 @@ def public_cycles() -> list[Cycle]:
 
 def all_cycles() -> list[Cycle]:
     return list(db.session.scalars(select(Cycle).order_by(Cycle.created_at.desc())))
+
+
+def drafts() -> list[Cycle]:
+    """Cycles still being prepared (staff only), newest first."""
+    return list(db.session.scalars(
+        select(Cycle).where(Cycle.phase == Phase.DRAFT.value).order_by(Cycle.created_at.desc())
+    ))
+
+
+def open_cycles() -> list[Cycle]:
+    """Every cycle that is not closed, drafts included, oldest first (the secretary's to-do order)."""
+    return list(db.session.scalars(
+        select(Cycle).where(Cycle.phase != Phase.CLOSED.value).order_by(Cycle.created_at, Cycle.id)
+    ))
 
 
 def contacts() -> list[User]:
@@ -88,6 +110,29 @@ def state_of(cycle: Cycle) -> CycleState:
     )
 
 
+def timeline(cycle: Cycle, now: datetime | None = None) -> list[rules.TimelineStep]:
+    """The public timeline of a cycle (past, current and coming phases with dates)."""
+    return rules.timeline(state_of(cycle), now or utcnow())
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Where a cycle can go next and, if it cannot go yet, every reason why."""
+
+    phase: Phase | None  # None: the cycle is closed
+    refusals: list[Refusal]
+    planned_at: datetime | None  # when the current phase is planned to end (moves on its own then)
+
+
+def next_step(cycle: Cycle, now: datetime | None = None) -> NextStep:
+    state = state_of(cycle)
+    target = rules.next_phase(state.phase)
+    if target is None:
+        return NextStep(None, [], None)
+    automatic = None if state.phase is Phase.DRAFT else state.schedule.end_of(state.phase)
+    return NextStep(target, rules.check_transition(state, target, now or utcnow()), automatic)
+
+
 def eligibility(cycle: Cycle, user, now: datetime | None = None) -> list[Refusal]:
     """Why this user may not take part (empty: they may). Age counts on the closing date."""
     if user is None or not user.is_authenticated:
@@ -100,7 +145,21 @@ def eligibility(cycle: Cycle, user, now: datetime | None = None) -> list[Refusal
 
 
 def _input_refusals(data: CycleInput) -> list[tuple[str, Refusal]]:
+    # Ordered as the form shows the fields, so the first refusal is the first field to fix.
     found = []
+    title = (data.title or "").strip()
+    if not title:
+        found.append(("title", Refusal("cycle.title", N_("Give the budget cycle a title."))))
+    elif len(title) > MAX_TITLE:
+        found.append(("title", Refusal("cycle.title_long", N_("Keep the title under %(max)s characters."),
+                                       {"max": MAX_TITLE})))
+    if data.budget_total > MAX_BUDGET:
+        found.append(("budget_total", Refusal("cycle.budget_large", N_("This budget is too large to store."))))
+    if not _CURRENCY.fullmatch(data.currency or ""):
+        found.append(("currency", Refusal("cycle.currency", N_(
+            "Use the three-letter currency code, for example EUR."))))
+    if data.min_age < 0:
+        found.append(("min_age", Refusal("cycle.min_age", N_("The lowest age cannot be below zero."))))
     if data.max_age < data.min_age:
         found.append(("max_age", Refusal("cycle.ages", N_("The highest age must not be below the lowest."))))
     if data.budget_total <= 0:
@@ -110,8 +169,27 @@ def _input_refusals(data: CycleInput) -> list[tuple[str, Refusal]]:
     names = [c.strip() for c in data.categories if c.strip()]
     if len({n.casefold() for n in names}) != len(names):
         found.append(("categories", Refusal("cycle.categories", N_("Each category may appear only once."))))
+    if any(len(n) > MAX_CATEGORY for n in names):
+        found.append(("categories", Refusal("cycle.category_long", N_(
+            "Keep each category under %(max)s characters."), {"max": MAX_CATEGORY})))
     for refusal in rules.validate_schedule(data.schedule, data.feedback_days):
         found.append(("schedule", refusal))
+    return found
+
+
+def _promise_refusals(cycle: Cycle, data: CycleInput) -> list[tuple[str, Refusal]]:
+    """Time promised to people once a phase has begun may grow, never shrink."""
+    found = []
+    if cycle.feedback_started_at is not None and data.feedback_days < cycle.feedback_days:
+        # Everyone was told how long they could comment; the feedback guard counts from this.
+        found.append(("feedback_days", Refusal("cycle.feedback_days_promised", N_(
+            "Feedback was promised to last at least %(days)s days. That can't get shorter once "
+            "feedback has started."), {"days": cycle.feedback_days})))
+    if cycle.phase_enum == Phase.VOTING and cycle.voting_end is not None and (
+            data.schedule.voting_end is None or data.schedule.voting_end < cycle.voting_end):
+        found.append(("voting_end", Refusal("cycle.voting_end_promised", N_(
+            "Voting was promised to stay open until %(end)s. It can close later, but not earlier."),
+            {"end": cycle.voting_end})))
     return found
 
 
@@ -137,9 +215,15 @@ def _apply(cycle: Cycle, data: CycleInput) -> None:
 
 def _sync_categories(cycle: Cycle, names: list[str]) -> None:
     wanted = [n.strip() for n in names if n.strip()]
-    existing = {c.name: c for c in cycle.categories}
-    # Keep existing rows (proposals point at them); drop only the ones no longer listed.
-    cycle.categories = [existing.get(name) or Category(name=name) for name in wanted]
+    # Matched regardless of case, so fixing "health" to "Health" keeps its proposals tagged;
+    # existing rows are kept (proposals point at them), only unlisted ones are dropped.
+    existing = {c.name.casefold(): c for c in cycle.categories}
+    kept = []
+    for name in wanted:
+        category = existing.get(name.casefold()) or Category(name=name)
+        category.name = name
+        kept.append(category)
+    cycle.categories = kept
     for position, category in enumerate(cycle.categories):
         category.position = position
 
@@ -174,7 +258,7 @@ def update(actor, cycle_id: int, data: CycleInput) -> Cycle:
         if before != after:
             raise Refused(Refusal("cycle.locked", N_(
                 "The budget and who may vote cannot change once voting has opened.")), field="budget_total")
-    _raise_first(_input_refusals(data))
+    _raise_first(_promise_refusals(cycle, data) + _input_refusals(data))
     changes = {k: str(getattr(data, k)) for k in ("title", "budget_total", "min_age", "max_age",
                                                    "residency_required", "feedback_days")
                if getattr(data, k) != getattr(cycle, k)}

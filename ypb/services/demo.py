@@ -1,16 +1,20 @@
-"""Demo data: a municipality, its coordinator, council members and young people."""
+"""Demo data: a municipality, its coordinator, council members, young people, and budget
+cycles in the proposals, feedback and review phases with proposals and feedback."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ypb.domain.cycle import Phase, Schedule
 from ypb.domain.roles import Role
 from ypb.extensions import db
-from ypb.models import Municipality, User
+from ypb.models import Municipality, User, Verdict
 from ypb.models.base import utcnow
-from ypb.services import accounts
+from ypb.services import accounts, comments, cycles, proposals, review
+from ypb.services.cycles import CycleInput
+from ypb.services.proposals import ProposalInput, RevisionNote
 
 DEMO_PASSWORD = "youth-budget-demo"  # noqa: S105 (published on purpose: demo only)
 
@@ -28,22 +32,138 @@ PEOPLE = [
     ("kalle", "Kalle Nilsson", Role.YOUTH, 2004, False),
 ]
 
+GOALS = [
+    "Influence over my life and my town",
+    "Good and equal health",
+    "Living, studying and working by my passions",
+    "Climate transition",
+]
+
+DAY = timedelta(days=1)
+
 
 def has_data() -> bool:
     return db.session.scalar(select(User.id).limit(1)) is not None
 
 
+def _cycle(secretary: User, title: str, description: str, budget: int, start: datetime, *,
+           min_age: int = 13, max_age: int = 29, categories=GOALS) -> int:
+    schedule = Schedule(proposals_end=start + 21 * DAY, feedback_end=start + 35 * DAY,
+                        review_end=start + 45 * DAY, voting_end=start + 59 * DAY, results_end=start + 66 * DAY)
+    data = CycleInput(title=title, description=description, budget_total=budget, currency="EUR",
+                      min_age=min_age, max_age=max_age, residency_required=True, contact_id=secretary.id,
+                      feedback_days=7, schedule=schedule, categories=list(categories))
+    return cycles.create(secretary, data, now=start).id
+
+
+def _propose(author: User, cycle_id: int, when: datetime, title: str, summary: str, description: str,
+             cost_eur: int, category: int | None, **extra) -> int:
+    category_id = None
+    if category is not None:
+        category_id = cycles.get(cycle_id).categories[category].id
+    data = ProposalInput(title=title, summary=summary, description=description, estimated_cost=cost_eur * 100,
+                         category_id=category_id, **extra)
+    return proposals.create(author, cycle_id, data, submit=True, now=when).id
+
+
 def load(now: datetime | None = None) -> list[tuple[str, str, str]]:
     now = now or utcnow()
     logins = []
+    people: dict[str, User] = {}
     for username, name, role, birth_year, resident in PEOPLE:
-        password = DEMO_PASSWORD
-        accounts.create_account(
-            username=username, display_name=name, password=password, birth_year=birth_year,
-            resident=resident, role=role, actor="demo", now=now,
+        user = accounts.create_account(
+            username=username, display_name=name, password=DEMO_PASSWORD, birth_year=birth_year,
+            resident=resident, role=role, actor="demo", now=now - 90 * DAY,
         )
-        logins.append((username, role.value, password))
+        people[username] = user
+        logins.append((username, role.value, DEMO_PASSWORD))
+    people = {u: db.session.get(User, user.id) for u, user in people.items()}
+    _feedback_cycle(people, now)
+    _proposals_cycle(people, now)
+    _review_cycle(people, now)
     db.session.add(Municipality(name="Trakai District Municipality", country="LT", currency="EUR",
                                 default_locale="en"))
     db.session.commit()
     return logins
+
+
+def _feedback_cycle(p: dict[str, User], now: datetime) -> None:
+    start = now - 25 * DAY
+    cid = _cycle(p["laura"], "Youth Budget 2027",
+                 "**€50,000** for projects by and for young people aged 13–29 in Trakai District.\n\n"
+                 "Propose an idea, improve it with feedback, and vote in spring.", 5_000_000, start)
+    cycles.advance(p["laura"], cid, Phase.PROPOSALS, now=start)
+    skate = _propose(p["ana"], cid, start + 2 * DAY, "Lights for the skate park",
+                     "LED lights so we can skate after school in winter.",
+                     "In winter it is dark at 16:00. Six LED lamps on timers would let us use the park "
+                     "until 21:00.\n\n- solar powered if possible\n- switched off at night", 12_000, 3,
+                     place="Skate park by the lake")
+    chats = _propose(p["jonas"], cid, start + 3 * DAY, "Free mental-health chats",
+             "A weekly evening where young people can talk to a trained counsellor, no appointment needed.",
+             "Many of us wait months for help. A drop-in evening at the youth centre, once a week, "
+             "with a counsellor and a peer volunteer.", 9_500, 1, group_name="Trakai Youth Union")
+    _propose(p["eleni"], cid, start + 4 * DAY, "Repair café",
+             "Once a month we fix bikes, phones and clothes together instead of throwing them away.",
+             "Tools, a small stock of spare parts and snacks. Volunteers from the vocational school teach.",
+             4_000, 3, group_name="Eco club (informal)")
+    _propose(p["ana"], cid, start + 5 * DAY, "Youth seat on the town's planning walks",
+             "Two young people join every planning walk the municipality organises.",
+             "We want to be heard before places are built, not after.", 500, 0)
+    _propose(p["jonas"], cid, start + 6 * DAY, "Music rehearsal room",
+             "A sound-proofed room with basic gear that bands can book for free.",
+             "Insulation, a drum kit, two amplifiers and an online booking list.", 18_000, 2)
+    cycles.advance(p["laura"], cid, Phase.FEEDBACK, now=start + 21 * DAY)
+    question = comments.add(p["martins"], skate, "Could the lamps be on motion sensors to save power?",
+                            is_question=True, now=start + 21 * DAY + timedelta(hours=3))
+    comments.add(p["laura"], skate, "Yes, the lighting department says motion sensors work well there.",
+                 parent_id=question.id, now=start + 22 * DAY)
+    liked = comments.add(p["sofia"], skate, "Great idea, the park is empty from November.",
+                         now=start + 22 * DAY + timedelta(hours=2))
+    comments.add(p["kalle"], skate, "Agree!", parent_id=liked.id, now=start + 22 * DAY + timedelta(hours=5))
+    review.publish_note(p["laura"], skate, Verdict.NEEDS_CHANGE,
+                        "Feasible on municipal land, but the electrician's quote is higher: "
+                        "€14,500 including the connection.", municipal_cost=1_450_000,
+                        now=start + 23 * DAY)
+    proposals.update(p["ana"], skate, ProposalInput(
+        title="Lights for the skate park", summary="LED lights with motion sensors so we can skate after school "
+        "in winter.", description="In winter it is dark at 16:00. Six LED lamps with motion sensors would let "
+        "us use the park until 21:00.\n\n- motion sensors save power\n- switched off at night",
+        estimated_cost=1_450_000, category_id=cycles.get(cid).categories[3].id, place="Skate park by the lake"),
+        RevisionNote("Added motion sensors and the municipality's cost.", True, [question.id]),
+        now=start + 24 * DAY)
+    comments.add(p["nikos"], chats, "Could it also be online for people in the villages?", is_question=True,
+                 now=start + 24 * DAY)
+
+
+def _proposals_cycle(p: dict[str, User], now: datetime) -> None:
+    start = now - 6 * DAY
+    cid = _cycle(p["laura"], "School Budget 2027: Trakai Gymnasium",
+                 "€8,000 that students of Trakai Gymnasium decide on together.", 800_000, start,
+                 max_age=19, categories=["School life", "Sport", "Environment"])
+    cycles.advance(p["laura"], cid, Phase.PROPOSALS, now=start)
+    _propose(p["eleni"], cid, start + DAY, "Water fountains on every floor",
+             "Refill bottles instead of buying plastic ones.", "", 2_400, 2)
+    _propose(p["ana"], cid, start + 2 * DAY, "Chess and board-game corner",
+             "Tables and games for the long break.", "", 600, 0)
+    proposals.create(p["ana"], cid, ProposalInput(title="Outdoor classroom"), now=start + 3 * DAY)
+
+
+def _review_cycle(p: dict[str, User], now: datetime) -> None:
+    start = now - 40 * DAY
+    cid = _cycle(p["laura"], "Summer Youth Budget 2026",
+                 "€20,000 for summer activities.", 2_000_000, start)
+    cycles.advance(p["laura"], cid, Phase.PROPOSALS, now=start)
+    festival = _propose(p["jonas"], cid, start + DAY, "Lake festival", "A one-day music festival by the lake.",
+                        "Stage, sound and security for one day in July.", 15_000, 2)
+    kayak = _propose(p["ana"], cid, start + 2 * DAY, "Kayak school", "Free kayak lessons for beginners.",
+                     "Ten kayaks and an instructor for eight weeks.", 7_000, 1)
+    _propose(p["eleni"], cid, start + 3 * DAY, "Outdoor cinema", "Films on the castle lawn on Friday nights.",
+             "", 3_000, 0)
+    _propose(p["jonas"], cid, start + 4 * DAY, "Beach volleyball court", "Sand and nets by the lake.", "", 6_000, 1)
+    cycles.advance(p["laura"], cid, Phase.FEEDBACK, now=start + 21 * DAY)
+    cycles.advance(p["laura"], cid, Phase.REVIEW, now=start + 35 * DAY)
+    review.decide(p["laura"], kayak, review.Decision.APPROVE, final_cost=720_000,
+                  reason="The sports department will lend life jackets.", now=now - 2 * DAY)
+    review.decide(p["laura"], festival, review.Decision.REJECT,
+                  reason="The lake shore is a protected area in July; the council suggests the town square "
+                  "for next year's cycle.", now=now - DAY)

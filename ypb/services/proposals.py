@@ -6,19 +6,24 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from ypb.database import begin_write
 from ypb.domain import cycle as rules
 from ypb.domain.messages import N_, Refusal
+from ypb.domain.money import MAX_AMOUNT
 from ypb.extensions import db
 from ypb.models import Category, Comment, Cycle, Proposal, ProposalStatus, Revision
 from ypb.models.base import utcnow
 from ypb.services import Refused, cycles, use_case
 
 EDITABLE = ("title", "summary", "description", "estimated_cost", "category_id", "place", "group_name")
-# Statuses the public can see and filter on.
-PUBLIC_STATUSES = [s.value for s in ProposalStatus if s not in (ProposalStatus.DRAFT,)]
+# Statuses the public can filter on; withdrawn ones are listed only when asked for.
+PUBLIC_STATUSES = [s.value for s in ProposalStatus if s != ProposalStatus.DRAFT]
+LISTED_STATUSES = [s for s in PUBLIC_STATUSES if s != ProposalStatus.WITHDRAWN.value]
+MAX_COST = MAX_AMOUNT  # what a BIGINT money column holds, with room to spare
+# Column sizes, so too long input is refused with a message instead of failing in the database.
+LIMITS = {"title": 140, "summary": 300, "place": 200, "group_name": 120}
 
 
 @dataclass
@@ -68,6 +73,14 @@ def _clean(data: ProposalInput, cycle: Cycle) -> dict:
         "place": (data.place or "").strip() or None,
         "group_name": (data.group_name or "").strip() or None,
     }
+    for name, limit in LIMITS.items():
+        if len(values[name] or "") > limit:
+            raise Refused(Refusal("proposal.too_long", N_("Use at most %(max)s characters."), {"max": limit}),
+                          field=name)
+    cost = values["estimated_cost"]
+    if cost is not None and not 0 <= cost <= MAX_COST:
+        raise Refused(Refusal("proposal.cost_range", N_("Enter a cost between 0 and the whole budget.")),
+                      field="estimated_cost")
     if values["category_id"] is not None and values["category_id"] not in {c.id for c in cycle.categories}:
         raise Refused(Refusal("proposal.category", N_("Choose one of this cycle's categories.")),
                       field="category_id")
@@ -116,6 +129,9 @@ def create(actor, cycle_id: int, data: ProposalInput, *, submit: bool = False,
 
 def _snapshot(p: Proposal, number: int, note: RevisionNote | None, now: datetime) -> Revision:
     note = note or RevisionNote()
+    if len((note.change_note or "").strip()) > 500:
+        raise Refused(Refusal("proposal.too_long", N_("Use at most %(max)s characters."), {"max": 500}),
+                      field="change_note")
     revision = Revision(
         proposal_id=p.id, number=number, title=p.title, summary=p.summary, description=p.description,
         estimated_cost=p.estimated_cost, category_name=p.category.name if p.category else None,
@@ -216,18 +232,20 @@ def stable_shuffle_key(seed: str, proposal_id: int) -> str:
 def listing(cycle_id: int, *, category_id: int | None = None, status: str | None = None,
             query: str | None = None, order: str = "newest", seed: str = "") -> list[Proposal]:
     """Public proposals of a cycle, filtered and ordered."""
-    stmt = select(Proposal).where(Proposal.cycle_id == cycle_id, Proposal.status.in_(PUBLIC_STATUSES))
+    stmt = select(Proposal).where(Proposal.cycle_id == cycle_id, Proposal.submitted_at.is_not(None))
     if category_id:
         stmt = stmt.where(Proposal.category_id == category_id)
     if status in PUBLIC_STATUSES:
         stmt = stmt.where(Proposal.status == status)
+    else:
+        stmt = stmt.where(Proposal.status.in_(LISTED_STATUSES))
     if query and query.strip():
         text = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{text}%"
         stmt = stmt.where(or_(*(column.ilike(like, escape="\\") for column in (
             Proposal.title, Proposal.summary, Proposal.description, Proposal.place))))
     if order == "title":
-        stmt = stmt.order_by(Proposal.title)
+        stmt = stmt.order_by(func.lower(Proposal.title), Proposal.id)
     elif order == "cost":
         stmt = stmt.order_by(Proposal.estimated_cost, Proposal.id)
     else:
@@ -238,11 +256,10 @@ def listing(cycle_id: int, *, category_id: int | None = None, status: str | None
     return found
 
 
-def drafts_of(user_id: int, cycle_id: int | None = None) -> list[Proposal]:
-    stmt = select(Proposal).where(Proposal.author_id == user_id, Proposal.status == ProposalStatus.DRAFT.value)
-    if cycle_id:
-        stmt = stmt.where(Proposal.cycle_id == cycle_id)
-    return list(db.session.scalars(stmt.order_by(Proposal.updated_at.desc())))
+def of_author(user_id: int) -> list[Proposal]:
+    """Everything a user proposed, drafts included, most recently changed first."""
+    return list(db.session.scalars(select(Proposal).where(Proposal.author_id == user_id)
+                                   .order_by(Proposal.updated_at.desc(), Proposal.id.desc())))
 
 
 def categories_of(cycle_id: int) -> list[Category]:

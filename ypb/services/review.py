@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ypb.database import begin_write
 from ypb.domain import cycle as rules
 from ypb.domain.messages import N_, Refusal
+from ypb.domain.money import MAX_AMOUNT
 from ypb.extensions import db
 from ypb.models import FeasibilityNote, Proposal, ProposalStatus, Verdict
 from ypb.models.base import utcnow
@@ -23,6 +24,9 @@ class Decision(StrEnum):
     REJECT = "reject"
 
 
+MAX_COST = MAX_AMOUNT  # what a BIGINT money column holds, with room to spare
+MAX_REF = 200  # proposals.council_decision_ref is a String(200)
+IN_THE_RUNNING = (ProposalStatus.SUBMITTED.value, ProposalStatus.APPROVED.value)
 DECIDED = (ProposalStatus.SUBMITTED.value, ProposalStatus.APPROVED.value, ProposalStatus.REJECTED.value,
            ProposalStatus.MERGED.value)
 
@@ -46,6 +50,11 @@ def publish_note(actor, proposal_id: int, verdict: Verdict, reason: str, municip
     if not reason:
         raise _refuse("note.reason", N_("Explain the assessment, so the author knows what to change."),
                       "reason")
+    if municipal_cost is not None and municipal_cost < 0:
+        # The database refuses it too, but as an error page instead of a message.
+        raise _refuse("note.cost", N_("The cost cannot be below zero."), "municipal_cost")
+    if municipal_cost is not None and municipal_cost > MAX_COST:
+        raise _refuse("note.cost_large", N_("This amount is too large."), "municipal_cost")
     begin_write()
     proposal = _load(proposal_id)
     if not rules.can_publish_feasibility_note(proposal.cycle.phase_enum):
@@ -72,7 +81,14 @@ def decide(actor, proposal_id: int, decision: Decision, *, reason: str = "", fin
     """Record (or change, until voting opens) the review decision on one proposal."""
     now = now or utcnow()
     reason = (reason or "").strip()
+    council_decision_ref = (council_decision_ref or "").strip() or None
     decision = Decision(decision)
+    if final_cost is not None and final_cost < 0:
+        raise _refuse("review.cost_negative", N_("The cost cannot be below zero."), "final_cost")
+    if council_decision_ref is not None and len(council_decision_ref) > MAX_REF:
+        # PostgreSQL would refuse the longer text with an error page.
+        raise _refuse("review.ref_long", N_("Keep the reference under %(max)s characters."),
+                      "council_decision_ref", max=MAX_REF)
     begin_write()
     proposal = _load(proposal_id)
     cycle = proposal.cycle
@@ -80,6 +96,15 @@ def decide(actor, proposal_id: int, decision: Decision, *, reason: str = "", fin
         raise Refused(*refusals)
     if proposal.status not in DECIDED:
         raise _refuse("review.status", N_("This proposal was withdrawn and cannot be decided."))
+    # Proposals merged into this one must never end up merged into one that is off the ballot.
+    followers = list(db.session.scalars(select(Proposal).where(
+        Proposal.merged_into_id == proposal.id, Proposal.status == ProposalStatus.MERGED.value)
+        .order_by(Proposal.id)))
+    if decision == Decision.REJECT and followers:
+        raise _refuse("review.has_merged", N_("Other proposals were merged into this one: %(titles)s. "
+                                              "Decide on them again first, so that none of them is "
+                                              "merged into a rejected proposal."),
+                      "decision", titles=", ".join(f"“{f.title}”" for f in followers))
     if decision == Decision.APPROVE:
         if final_cost is None:
             raise _refuse("review.cost", N_("Give the final cost that goes on the ballot."), "final_cost")
@@ -95,14 +120,20 @@ def decide(actor, proposal_id: int, decision: Decision, *, reason: str = "", fin
     else:
         target = db.session.get(Proposal, merged_into_id) if merged_into_id else None
         if target is None or target.cycle_id != cycle.id or target.id == proposal.id \
-                or target.status in (ProposalStatus.MERGED.value, ProposalStatus.REJECTED.value,
-                                     ProposalStatus.WITHDRAWN.value, ProposalStatus.DRAFT.value):
+                or target.status not in IN_THE_RUNNING:
             raise _refuse("review.merge", N_("Choose another proposal of this cycle that is still in the "
                                              "running."), "merged_into_id")
         proposal.status, proposal.final_cost, proposal.merged_into_id = ProposalStatus.MERGED.value, None, \
             target.id
+        # What was merged into this proposal follows it into the target.
+        for follower in followers:
+            follower.merged_into_id = target.id
+            audit.record(actor, "proposal.review", f"proposal:{follower.id}", {
+                "decision": Decision.MERGE.value, "merged_into": target.id, "followed": proposal.id})
+            notifications.notify(follower.author_id, "review_decision", proposal_id=follower.id,
+                                 actor_id=actor.id, title=follower.title, decision=Decision.MERGE.value)
     proposal.decision_reason = reason or None
-    proposal.council_decision_ref = (council_decision_ref or "").strip() or None
+    proposal.council_decision_ref = council_decision_ref
     proposal.decided_at, proposal.decided_by_id = now, actor.id
     audit.record(actor, "proposal.review", f"proposal:{proposal.id}", {
         "decision": decision.value, "final_cost": proposal.final_cost, "merged_into": proposal.merged_into_id,
@@ -119,3 +150,10 @@ def review_list(cycle_id: int) -> list[Proposal]:
     proposals = db.session.scalars(select(Proposal).where(
         Proposal.cycle_id == cycle_id, Proposal.status.in_(DECIDED)).order_by(Proposal.id))
     return sorted(proposals, key=lambda p: (p.status != ProposalStatus.SUBMITTED.value, p.id))
+
+
+def merge_targets(proposal: Proposal) -> list[Proposal]:
+    """The proposals `proposal` may be merged into: the others of its cycle still in the running."""
+    return list(db.session.scalars(select(Proposal).where(
+        Proposal.cycle_id == proposal.cycle_id, Proposal.id != proposal.id,
+        Proposal.status.in_(IN_THE_RUNNING)).order_by(Proposal.title, Proposal.id)))

@@ -31,5 +31,13 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
+# Extract every message into translations/messages.pot, update the catalogs, compile them.
+translations: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o translations/messages.pot --no-location --sort-output .
+	@for po in translations/*/LC_MESSAGES/messages.po; do \
+	  [ -f "$$po" ] && $(BIN)/pybabel update -i translations/messages.pot -d translations -l $$(echo $$po | cut -d/ -f2) || true; \
+	done
+	$(BIN)/pybabel compile -d translations --use-fuzzy 2>/dev/null || true
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ypb.extensions import db
-from ypb.models import Municipality, User
+from ypb.models import Cycle, Municipality, User
+from ypb.services import audit
 
 
 def test_create_user_with_role(app):
@@ -34,6 +35,9 @@ def test_demo_loads_once_and_prints_logins(app):
         roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
         assert roles == {"admin": 1, "secretary": 1, "council": 4, "youth": 4}
         assert db.session.scalar(select(func.count(Municipality.id))) == 1
+        phases = sorted(db.session.scalars(select(Cycle.phase)))
+        assert phases == ["feedback", "proposals", "review"]
+        assert audit.verify() is None
     again = runner.invoke(args=["ypb", "demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing loaded" in again.output
     refused = runner.invoke(args=["ypb", "demo"])

@@ -36,9 +36,10 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     with app.app_context():
         configure_engine(ext.db.engine)
 
-    from ypb.web import hooks, i18n
+    from ypb.web import filters, hooks, i18n
 
     i18n.init_app(app)
+    filters.init_app(app)
     _init_login(app)
     hooks.init_app(app)
 

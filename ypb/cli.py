@@ -82,3 +82,19 @@ def audit_verify():
         sys.exit(1)
     head = audit.head()
     click.echo(f"audit chain intact: {head.seq if head else 0} entries, head {head.hash if head else '-'}")
+
+
+@ypb_cli.command("tick")
+def tick():
+    """Move budget cycles on whose planned phase end has passed (safe to run from cron)."""
+    from ypb.domain.cycle import PHASES
+    from ypb.services import cycles
+
+    moved = cycles.tick()
+    if not moved:
+        click.echo("nothing to move")
+        return
+    for cycle_id, steps in sorted(moved.items()):
+        # Phases only move forward one at a time, so the first step names where it came from.
+        start = PHASES[PHASES.index(steps[0]) - 1]
+        click.echo(f"cycle {cycle_id}: " + " → ".join([start.value, *(s.value for s in steps)]))

@@ -47,7 +47,15 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def permission_helpers():
-        return {"can": lambda action, obj=None: can(current_user, action, obj)}
+        from ypb.web.util import refusal_text
+
+        def unread_notifications() -> int:
+            from ypb.services import notifications
+
+            return notifications.unread_count(current_user.id) if current_user.is_authenticated else 0
+
+        return {"can": lambda action, obj=None: can(current_user, action, obj), "refusal_text": refusal_text,
+                "unread_notifications": unread_notifications}
 
     @app.after_request
     def security_headers(response):

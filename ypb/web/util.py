@@ -25,14 +25,13 @@ def safe_next(target: str | None, default: str) -> str:
 def _display(value):
     from datetime import datetime
 
-    from flask_babel import format_datetime
-
     from ypb.domain.cycle import PHASE_LABELS, Phase
+    from ypb.web.i18n import format_when
 
     if isinstance(value, Phase):
         return gettext(PHASE_LABELS[value])
     if isinstance(value, datetime):
-        return format_datetime(value, "medium")
+        return format_when(value)
     return value
 
 
@@ -55,8 +54,11 @@ def attach_refused(form, exc) -> bool:
     return True
 
 
+def htmx_fragment() -> bool:
+    """True for an htmx request that wants a fragment (not a boosted page navigation)."""
+    return bool(htmx and not htmx.boosted)
+
+
 def render_partial_or_page(page: str, partial: str, **context):
     """An htmx request (not a boosted navigation) gets just the fragment."""
-    if htmx and not htmx.boosted:
-        return render_template(partial, **context)
-    return render_template(page, **context)
+    return render_template(partial if htmx_fragment() else page, **context)

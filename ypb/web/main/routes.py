@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from ypb.extensions import db, limiter
 from ypb.permissions import require
-from ypb.services import preferences
+from ypb.services import cycles, preferences
 from ypb.web.i18n import LANGUAGE_COOKIE
 from ypb.web.main import bp
 from ypb.web.util import safe_next
@@ -15,7 +15,10 @@ from ypb.web.util import safe_next
 @bp.get("/")
 @require("site.read")
 def home():
-    return render_template("main/home.html")
+    from ypb.web.cycles.routes import current_steps
+
+    running = [c for c in cycles.public_cycles() if c.phase != "closed"]
+    return render_template("main/home.html", cycles=running, current=current_steps(running))
 
 
 @bp.get("/healthz")

@@ -14,8 +14,19 @@ from ypb.models.proposal import (
     Verdict,
     revision_addresses,
 )
+from ypb.models.voting import (
+    Ballot,
+    BallotChoice,
+    Budget,
+    CensusEntry,
+    PaperBatch,
+    Participation,
+    VotingCode,
+    VotingKey,
+)
 
 __all__ = [
+    "Ballot", "BallotChoice", "Budget", "CensusEntry", "PaperBatch", "Participation", "VotingCode", "VotingKey",
     "AuditEntry", "Base", "Category", "Comment", "CommentReport", "Cycle", "FeasibilityNote",
     "Municipality", "Notification", "Proposal", "ProposalStatus", "Revision", "User", "Verdict",
     "revision_addresses",

@@ -18,6 +18,9 @@ class Cycle(Base):
         CheckConstraint("budget_total >= 0", name="budget_not_negative"),
         CheckConstraint("feedback_days >= 1", name="feedback_at_least_a_day"),
         CheckConstraint("min_age >= 0 AND max_age >= min_age", name="age_range"),
+        CheckConstraint("ballot_type IS NULL OR ballot_type IN ('approval', 'knapsack', 'cumulative')",
+                        name="ballot_type_known"),
+        CheckConstraint("budget_choice IN ('one', 'each')", name="budget_choice_known"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -42,10 +45,23 @@ class Cycle(Base):
     results_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     results_ratified: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # Ballot settings: they shape the vote, so they lock when voting opens.
+    ballot_type: Mapped[str | None] = mapped_column(String(20))
+    min_choices: Mapped[int] = mapped_column(Integer, default=1)
+    max_choices: Mapped[int | None] = mapped_column(Integer)
+    min_share_percent: Mapped[int] = mapped_column(Integer, default=0)
+    points_total: Mapped[int | None] = mapped_column(Integer)
+    max_points_per_project: Mapped[int | None] = mapped_column(Integer)
+    use_all_points: Mapped[bool] = mapped_column(Boolean, default=False)
+    # With several budgets: "one" (the voter picks one budget) or "each" (a ballot in each).
+    budget_choice: Mapped[str] = mapped_column(String(10), default="one")
+    census_required: Mapped[bool] = mapped_column(Boolean, default=False)
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     contact = relationship("User", foreign_keys=[contact_id], lazy="joined")
+    budgets = relationship("Budget", order_by="Budget.position", cascade="all, delete-orphan")
     categories: Mapped[list[Category]] = relationship(
         back_populates="cycle", order_by="Category.position", cascade="all, delete-orphan"
     )

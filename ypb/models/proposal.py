@@ -74,6 +74,8 @@ class Proposal(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The budget whose ballot an approved proposal is on.
+    budget_id: Mapped[int | None] = mapped_column(ForeignKey("budgets.id", ondelete="SET NULL"))
     # The council decision behind the review, when there is one (free reference for now).
     council_decision_ref: Mapped[str | None] = mapped_column(String(200))
 

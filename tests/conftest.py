@@ -200,4 +200,33 @@ def world(app, users):
             submit=True, now=start + day).id
         cycles.advance(secretary, ids["cycle_review"], Phase.FEEDBACK, now=start + 2 * day)
         cycles.advance(secretary, ids["cycle_review"], Phase.REVIEW, now=now - day)
+
+        ids.update(_voting_cycle(secretary, youth, now))
     return ids
+
+
+def _voting_cycle(secretary, author, now) -> dict:
+    """A cycle in voting: three approved projects, an approval ballot (1 to 2 picks), one code."""
+    from datetime import timedelta
+
+    from ypb.domain.ballot import BallotType
+    from ypb.domain.cycle import Phase
+    from ypb.services import cycles, proposals, review, voting
+    from ypb.services.proposals import ProposalInput
+
+    day = timedelta(days=1)
+    start = now - 50 * day
+    cycle_id = cycles.create(secretary, cycle_input(secretary.id, start, title="Voting cycle"), now=start).id
+    cycles.advance(secretary, cycle_id, Phase.PROPOSALS, now=start)
+    projects = []
+    for title, cost in (("Bike racks", 300_000), ("Outdoor gym", 2_500_000), ("Book swap shelf", 50_000)):
+        projects.append(proposals.create(author, cycle_id, ProposalInput(
+            title=title, summary=f"{title} for everyone.", estimated_cost=cost), submit=True, now=start + day).id)
+    cycles.advance(secretary, cycle_id, Phase.FEEDBACK, now=start + 2 * day)
+    cycles.advance(secretary, cycle_id, Phase.REVIEW, now=now - 9 * day)
+    for pid, cost in zip(projects, (300_000, 2_500_000, 50_000), strict=True):
+        review.decide(secretary, pid, review.Decision.APPROVE, final_cost=cost, now=now - 8 * day)
+    voting.save_settings(secretary, cycle_id, voting.BallotSettings(BallotType.APPROVAL, min_choices=1, max_choices=2))
+    cycles.advance(secretary, cycle_id, Phase.VOTING, now=now - 5 * day)
+    code = voting.generate_codes(secretary, cycle_id, 1, label="Class 9B")[0]
+    return {"cycle_voting": cycle_id, "ballot_projects": projects, "voting_code": code}

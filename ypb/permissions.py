@@ -75,6 +75,14 @@ RULES: dict[str, Check] = {
     "comment.report": _signed_in,
     "comment.moderate": _staff,
     "dashboard.view": _staff,
+    # Voting: anyone may open the ballot (a voting code needs no account); the voting
+    # service decides who may cast, from eligibility or a valid code.
+    "vote.cast": _anyone,
+    "ballot.manage": _staff,  # ballot settings
+    "codes.manage": _staff,  # voting codes, their printed sheet and CSV
+    "paper.manage": _staff,  # paper-ballot batches
+    "census.manage": _staff,
+    "census.claim": _signed_in,
     "notifications.read": _signed_in,
 }
 

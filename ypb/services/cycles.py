@@ -95,9 +95,9 @@ def proposal_counts(cycle_id: int) -> tuple[int, int, int]:
 
 
 def ballot_ready(cycle: Cycle) -> bool:
-    # The ballot settings (type, limits, rule) arrive with the voting work; until they
-    # exist no cycle can open voting, which is the honest answer.
-    return False
+    from ypb.services import voting  # voting builds on cycles; imported here to avoid a cycle
+
+    return voting.ballot_ready(cycle)
 
 
 def state_of(cycle: Cycle) -> CycleState:

@@ -5,7 +5,8 @@ URLs may use placeholders filled from the `world` fixture: {youth} and the other
 names (user ids), {cycle_draft}, {cycle_proposals}, {cycle_feedback}, {cycle_review},
 {proposal} (submitted, by youth-user, in the feedback cycle), {draft} (youth-user's
 draft in the proposals cycle), {comment} (by council-user on {proposal}),
-{review_proposal} (submitted, in the review cycle).
+{review_proposal} (submitted, in the review cycle), {cycle_voting} (in voting: three approved
+projects, an approval ballot of 1 to 2 picks), {voting_code} (a valid code of that cycle).
 """
 
 from __future__ import annotations

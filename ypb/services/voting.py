@@ -2,7 +2,19 @@
 
 Secrecy: a ballot is stored under a pseudonym, an HMAC of the voter (account or code)
 with a per-cycle key; who took part is stored apart, without choices. When the key is
-destroyed (results final), no one can link a ballot to a voter any more.
+destroyed (results final), no one can link a ballot to a voter any more. Nothing else
+may link them either: a ballot gets a random id (sequential ids would pair the n-th
+ballot with the n-th participation row), and casting writes no audit entry.
+
+Concurrency (one counted ballot per voter and budget, replaced atomically): `cast` runs
+its checks and its writes in one write transaction. On SQLite that transaction is
+`BEGIN IMMEDIATE`, so casts queue one after another. On PostgreSQL it takes, in this
+order: a share lock on the cycle row (closing the vote waits for ballots being cast, and
+a ballot cast after the close sees the new phase), a share lock on the voting code row
+(revoking it waits), and an exclusive lock on the voter's participation row, so two
+requests of one voter (double tap, retry, two tabs) run one after the other. Rows that
+the first ballots of a cycle create (its budget row, its key) are inserted with "on
+conflict do nothing", so two first voters at once do not fail.
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ypb.database import begin_write
@@ -38,9 +51,19 @@ from ypb.models import (
 from ypb.models.base import utcnow
 from ypb.services import Refused, audit, cycles, use_case
 
+MAX_BUDGET_NAME = 120  # the column's length
+
 
 def _refuse(code: str, message: str, field: str | None = None, **params) -> Refused:
     return Refused(Refusal(code, message, params), field=field)
+
+
+def _insert_if_absent(model, **values) -> None:
+    """INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL both speak it): when a
+    parallel transaction inserts the same row, this one waits for it and keeps that row
+    instead of failing."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
 
 
 # --- settings --------------------------------------------------------------------------
@@ -81,6 +104,22 @@ def ballot_ready(cycle: Cycle) -> bool:
     return all(not rules_refusals(rules_for(cycle, b)) for b in budgets_of(cycle))
 
 
+def _budget_refusal(wanted: list[tuple[str, int]]) -> Refused | None:
+    """What is wrong with several budgets as typed; the database would otherwise answer
+    a blank, too long or repeated name, or an amount of zero, with an error page."""
+    names = [name.strip() for name, _ in wanted]
+    if any(not name for name in names):
+        return _refuse("ballot.budget_name", N_("Give every budget a name."), "budgets")
+    if any(len(name) > MAX_BUDGET_NAME for name in names):
+        return _refuse("ballot.budget_name_long", N_("Keep each budget's name under %(max)s characters."),
+                       "budgets", max=MAX_BUDGET_NAME)
+    if len({name.casefold() for name in names}) != len(names):
+        return _refuse("ballot.budget_names", N_("Each budget needs a name of its own."), "budgets")
+    if any(amount < 1 for _, amount in wanted):
+        return _refuse("ballot.budget_amount", N_("Every budget must be more than zero."), "budgets")
+    return None
+
+
 @use_case
 def save_settings(actor, cycle_id: int, data: BallotSettings) -> Cycle:
     begin_write()
@@ -96,7 +135,9 @@ def save_settings(actor, cycle_id: int, data: BallotSettings) -> Cycle:
     cycle.points_total, cycle.max_points_per_project = data.points_total, data.max_points_per_project
     cycle.use_all_points = data.use_all_points
     cycle.budget_choice = data.budget_choice if data.budget_choice in ("one", "each") else "one"
-    wanted = data.budgets or []
+    wanted = [(name.strip(), amount) for name, amount in data.budgets or []]
+    if len(wanted) > 1 and (problem := _budget_refusal(wanted)):
+        raise problem
     if len(wanted) > 1 and sum(amount for _, amount in wanted) != cycle.budget_total:
         raise _refuse("ballot.budgets_sum", N_("The budgets must add up to the cycle's total budget."), "budgets")
     existing = {b.name.casefold(): b for b in cycle.budgets}
@@ -119,10 +160,15 @@ def save_settings(actor, cycle_id: int, data: BallotSettings) -> Cycle:
 
 
 def _ensure_budget_rows(cycle: Cycle) -> list[Budget]:
-    """Ballots point at a budget row: create the implicit one when voting begins."""
+    """Ballots point at a budget row: create the implicit one when voting begins.
+
+    Call inside a write transaction. Two first ballots at once both try to create it: the
+    (cycle, name) unique key and "on conflict do nothing" leave exactly one row.
+    """
     if not cycle.budgets:
-        cycle.budgets = [Budget(name=cycle.title[:120], amount=cycle.budget_total, position=0)]
-        db.session.flush()
+        _insert_if_absent(Budget, cycle_id=cycle.id, name=cycle.title[:MAX_BUDGET_NAME],
+                          amount=cycle.budget_total, position=0)
+        db.session.expire(cycle, ["budgets"])
     return list(cycle.budgets)
 
 
@@ -136,14 +182,25 @@ def projects_on_ballot(cycle: Cycle, budget: Budget) -> list[Proposal]:
 
 # --- keys and pseudonyms ---------------------------------------------------------------
 
+def _sealed() -> Refused:
+    return _refuse("vote.sealed", N_("This vote is sealed: the results are final."))
+
+
+def _key_row(cycle_id: int) -> VotingKey | None:
+    # Read afresh: the session may hold the row from before another transaction destroyed it.
+    return db.session.scalars(select(VotingKey).where(VotingKey.cycle_id == cycle_id)
+                              .execution_options(populate_existing=True)).first()
+
+
 def _key(cycle_id: int) -> bytes:
-    row = db.session.get(VotingKey, cycle_id)
+    """The cycle's key, made on first use (call inside a write transaction)."""
+    row = _key_row(cycle_id)
     if row is None:
-        row = VotingKey(cycle_id=cycle_id, key=secrets.token_bytes(32))
-        db.session.add(row)
-        db.session.flush()
+        # Two first uses at once (two voters, or codes and a vote) keep one key between them.
+        _insert_if_absent(VotingKey, cycle_id=cycle_id, key=secrets.token_bytes(32), created_at=utcnow())
+        row = _key_row(cycle_id)
     if row.key is None:
-        raise _refuse("vote.sealed", N_("This vote is sealed: the results are final."))
+        raise _sealed()
     return row.key
 
 
@@ -153,11 +210,25 @@ def _hmac(key: bytes, message: str) -> str:
 
 @use_case
 def destroy_key(actor, cycle_id: int, now: datetime | None = None) -> None:
-    """Make ballots unlinkable for good (called when results are final)."""
+    """Make ballots unlinkable for good (called when results are final).
+
+    Refused while voting can still be open: without the key nobody could change their
+    ballot or use a code. A cycle that never had a key is sealed too, so no new key can
+    appear afterwards.
+    """
+    now = now or utcnow()
     begin_write()
-    row = db.session.get(VotingKey, cycle_id)
-    if row is not None and row.key is not None:
-        row.key, row.destroyed_at = None, now or utcnow()
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+    if not phase_rules.results_exist(cycle.phase_enum):
+        raise _refuse("vote.key_in_use", N_("The voting key can only be destroyed once voting is over."))
+    row = _key_row(cycle_id)
+    if row is None:
+        db.session.add(VotingKey(cycle_id=cycle_id, key=None, created_at=now, destroyed_at=now))
+        audit.record(actor, "vote.key_destroyed", f"cycle:{cycle_id}")
+    elif row.key is not None:
+        row.key, row.destroyed_at = None, now
         audit.record(actor, "vote.key_destroyed", f"cycle:{cycle_id}")
     db.session.commit()
 
@@ -221,6 +292,16 @@ def find_code(cycle_id: int, typed: str) -> VotingCode | None:
     return found if found is not None and found.revoked_at is None else None
 
 
+def code_by_id(cycle_id: int, code_id: int) -> VotingCode | None:
+    """The code a browser entered earlier (kept by id in its session), while it is still a
+    valid code of this cycle: None once it is revoked or the vote is sealed."""
+    found = db.session.get(VotingCode, code_id)
+    if found is None or found.cycle_id != cycle_id or found.revoked_at is not None:
+        return None
+    row = db.session.get(VotingKey, cycle_id)
+    return found if row is not None and row.key is not None else None
+
+
 @use_case
 def revoke_codes(actor, cycle_id: int, code_ids: list[int], now: datetime | None = None) -> int:
     begin_write()
@@ -253,8 +334,59 @@ def check_voter(cycle: Cycle, voter: Voter, now: datetime) -> None:
         if voter.code.cycle_id != cycle.id or voter.code.revoked_at is not None:
             raise _refuse("vote.code", N_("This voting code is not valid for this vote."))
         return
-    if refusals := cycles.eligibility(cycle, voter.user, now):
+    from ypb.services import census  # census builds on this module's keys
+
+    if refusals := cycles.eligibility(cycle, voter.user, now) + census.refusals(cycle, voter.user):
         raise Refused(*refusals)
+
+
+def _locked_cycle(cycle_id: int) -> Cycle | None:
+    """The cycle as committed now, share-locked on PostgreSQL: closing the vote (an UPDATE
+    of this row) waits until ballots being cast are stored, and a ballot cast after the
+    close sees the new phase. SQLite's BEGIN IMMEDIATE already serialises both."""
+    return db.session.scalars(select(Cycle).where(Cycle.id == cycle_id).with_for_update(read=True, of=Cycle)
+                              .execution_options(populate_existing=True)).first()
+
+
+def _current_voter(voter: Voter) -> Voter:
+    """The voter with their code read afresh and share-locked (a revocation committed a
+    moment ago counts; one in progress waits for this ballot)."""
+    if voter.code is None:
+        return voter
+    code = db.session.scalars(select(VotingCode).where(VotingCode.id == voter.code.id)
+                              .with_for_update(read=True).execution_options(populate_existing=True)).first()
+    if code is None:
+        raise _refuse("vote.code", N_("This voting code is not valid for this vote."))
+    return Voter(code=code)
+
+
+def _ballot_of(budget_id: int, name: str) -> Ballot | None:
+    return db.session.scalars(select(Ballot).where(Ballot.budget_id == budget_id, Ballot.pseudonym == name)
+                              .with_for_update().execution_options(populate_existing=True)).first()
+
+
+def _random_ballot_id() -> int:
+    # In the upper half of a 32-bit id: ids from the database's own sequence (paper
+    # ballots) count up from 1 and would need a billion ballots to get here.
+    return 2**30 + secrets.randbelow(2**30 - 1)
+
+
+def _new_ballot(budget_id: int, name: str, channel: str) -> Ballot:
+    """Insert this voter's first ballot in the budget, under a random id (the order of ids
+    must not tell the order in which people voted)."""
+    db.session.flush()  # anything pending goes before the savepoint, not into it
+    for _attempt in range(8):
+        ballot = Ballot(id=_random_ballot_id(), budget_id=budget_id, pseudonym=name, channel=channel, version=1)
+        try:
+            with db.session.begin_nested():
+                db.session.add(ballot)
+        except IntegrityError:
+            # Another ballot has this id (or, defensively, this voter was stored after all).
+            if (stored := _ballot_of(budget_id, name)) is not None:
+                return stored
+            continue
+        return ballot
+    raise RuntimeError("no free ballot id after 8 random tries")
 
 
 @use_case
@@ -264,14 +396,17 @@ def cast(voter: Voter, cycle_id: int, budget_id: int | None, choices: dict[int, 
 
     The checks run inside the write transaction that stores the ballot, so a ballot is
     never stored against rules it was not checked with. Repeating the same submit has one
-    effect: the stored choices are the same afterwards.
+    effect: the second time nothing changes, not even the version.
     """
     now = now or utcnow()
     begin_write()
-    cycle = db.session.get(Cycle, cycle_id)
+    cycle = _locked_cycle(cycle_id)
     if cycle is None:
         raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+    if (key_row := _key_row(cycle.id)) is not None and key_row.key is None:
+        raise _sealed()
     _voting_open(cycle, now)
+    voter = _current_voter(voter)
     check_voter(cycle, voter, now)
     budgets = _ensure_budget_rows(cycle)
     budget = next((b for b in budgets if b.id == budget_id), budgets[0] if budget_id is None else None)
@@ -283,47 +418,53 @@ def cast(voter: Voter, cycle_id: int, budget_id: int | None, choices: dict[int, 
         raise Refused(*refusals)
 
     name = pseudonym(cycle.id, voter)
+    # From here on this voter's requests run one at a time (the participation row lock).
+    _record_participation(cycle, voter, now)
     if cycle.budget_choice == "one":
         # Voting in one chosen budget: a ballot in another budget is replaced by this one.
         other_ids = [b.id for b in budgets if b.id != budget.id]
         if other_ids:
-            db.session.execute(delete(Ballot).where(Ballot.budget_id.in_(other_ids), Ballot.pseudonym == name))
-    ballot = db.session.scalars(select(Ballot).where(Ballot.budget_id == budget.id, Ballot.pseudonym == name)
-                                .with_for_update()).first()
+            db.session.execute(delete(Ballot).where(Ballot.budget_id.in_(other_ids), Ballot.pseudonym == name)
+                               .execution_options(synchronize_session=False))
+    wanted = dict(sorted(choices.items()))
+    ballot = _ballot_of(budget.id, name)
+    replacing = ballot is not None
     if ballot is None:
-        ballot = Ballot(budget_id=budget.id, pseudonym=name, channel=voter.channel, version=1)
-        db.session.add(ballot)
-        try:
-            with db.session.begin_nested():
-                db.session.flush()
-        except IntegrityError:
-            # Another request of the same voter stored first: replace that one instead.
-            ballot = db.session.scalars(select(Ballot).where(Ballot.budget_id == budget.id,
-                                                             Ballot.pseudonym == name).with_for_update()).one()
-    else:
-        ballot.version += 1
-    ballot.choices = [BallotChoice(proposal_id=pid, points=points) for pid, points in sorted(choices.items())]
-    _record_participation(cycle, voter, now)
+        ballot = _new_ballot(budget.id, name, voter.channel)
+    if {c.proposal_id: c.points for c in ballot.choices} != wanted:
+        if replacing:
+            ballot.version += 1
+        # Changed in place: kept choices are updated, dropped ones deleted, new ones added.
+        current = {c.proposal_id: c for c in ballot.choices}
+        for proposal_id, choice in current.items():
+            if proposal_id not in wanted:
+                ballot.choices.remove(choice)
+        for proposal_id, points in wanted.items():
+            if proposal_id in current:
+                current[proposal_id].points = points
+            else:
+                ballot.choices.append(BallotChoice(proposal_id=proposal_id, points=points))
+    receipt = Receipt(budget_id=budget.id, picks=len(wanted), version=ballot.version)
     db.session.commit()
-    return Receipt(budget_id=budget.id, picks=len(choices), version=ballot.version)
+    return receipt
 
 
 def _record_participation(cycle: Cycle, voter: Voter, now: datetime) -> None:
+    """Note that this voter took part (once per cycle), and lock that row until commit:
+    it is the one row every request of this voter touches, so they queue on it."""
     column, value = (Participation.code_id, voter.code.id) if voter.code else (Participation.user_id, voter.user.id)
-    if db.session.scalar(select(Participation.id).where(Participation.cycle_id == cycle.id, column == value)):
-        return
-    band = None
-    if voter.user is not None:
-        closing = cycle.voting_end or now
-        band = age_band(age_in_year(voter.user.birth_year, closing.date()))
-    row = Participation(cycle_id=cycle.id, channel=voter.channel, age_band=band,
-                        user_id=voter.user.id if voter.user else None, code_id=voter.code.id if voter.code else None)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        pass  # a parallel request of the same voter recorded it first
+    mine = select(Participation.id).where(Participation.cycle_id == cycle.id, column == value)
+    if db.session.scalar(mine) is None:
+        # Only then: even a conflicting insert would use up an id, and gaps between ids
+        # would tell how many changed ballots came in between.
+        band = None
+        if voter.user is not None:
+            closing = cycle.voting_end or now
+            band = age_band(age_in_year(voter.user.birth_year, closing.date()))
+        _insert_if_absent(Participation, cycle_id=cycle.id, channel=voter.channel, age_band=band,
+                          user_id=voter.user.id if voter.user else None,
+                          code_id=voter.code.id if voter.code else None)
+    db.session.execute(mine.with_for_update()).one()
 
 
 def my_ballots(cycle_id: int, voter: Voter) -> dict[int, dict[int, int]]:

@@ -31,12 +31,13 @@ def test_demo_loads_once_and_prints_logins(app):
     result = runner.invoke(args=["ypb", "demo"])
     assert result.exit_code == 0, result.output
     assert "secretary" in result.output and "laura" in result.output
+    assert "Voting codes" in result.output
     with app.app_context():
         roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
         assert roles == {"admin": 1, "secretary": 1, "council": 4, "youth": 4}
         assert db.session.scalar(select(func.count(Municipality.id))) == 1
         phases = sorted(db.session.scalars(select(Cycle.phase)))
-        assert phases == ["feedback", "proposals", "review"]
+        assert phases == ["feedback", "proposals", "review", "voting"]
         assert audit.verify() is None
     again = runner.invoke(args=["ypb", "demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing loaded" in again.output

@@ -43,9 +43,23 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     _init_login(app)
     hooks.init_app(app)
 
-    from ypb.web import account, admin, auth, cycles, dashboard, main, notifications, proposals, review
+    from ypb.web import (
+        account,
+        admin,
+        auth,
+        cycles,
+        dashboard,
+        main,
+        notifications,
+        paper,
+        proposals,
+        review,
+        vote_admin,
+        voting,
+    )
 
-    for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications):
+    for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications, vote_admin, paper,
+                 voting):
         app.register_blueprint(area.bp)
 
     from ypb.cli import ypb_cli

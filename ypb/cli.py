@@ -60,10 +60,16 @@ def demo(if_empty, force):
             return
         click.echo("error: the database already has data; demo data goes into an empty one.", err=True)
         sys.exit(2)
-    logins = demo_service.load()
+    logins, codes = demo_service.load()
     click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/login with:")
     for username, role, password in logins:
         click.echo(f"  {role:<10} {username:<12} {password}")
+    if codes:
+        from ypb.domain.codes import grouped
+
+        click.echo("Voting codes for the 'Winter Youth Budget 2026' vote (no account needed):")
+        for code in codes:
+            click.echo(f"  {grouped(code)}")
 
 
 @ypb_cli.group("audit")

@@ -56,6 +56,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;100 per day"
     RATELIMIT_SIGNUP = "5 per minute;50 per day"
+    RATELIMIT_COMMENT = "10 per minute;200 per day"
+    RATELIMIT_VOTING_CODE = "10 per minute"  # wrong codes, per address
+    RATELIMIT_VOTING_CODE_CYCLE = "200 per minute"  # wrong codes against one cycle, from anywhere
+    RATELIMIT_CENSUS_CLAIM = "10 per minute;30 per day"
     YPB_TIMEZONE = "Europe/Riga"
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

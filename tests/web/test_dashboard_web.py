@@ -43,7 +43,7 @@ def test_dashboard_says_what_each_cycle_waits_for(app, world, client_for):
     section = html[html.index('id="cycles-heading"'):]
     bodies = re.findall(r'<li class="card">(.*?)</li>\s*(?=<li class="card">|</ul>)', section, re.S)
     cards = {title: body for body in bodies for title in re.findall(r">([^<]+ cycle)</a>", body)}
-    assert set(cards) == {"Draft cycle", "Proposals cycle", "Feedback cycle", "Review cycle"}
+    assert set(cards) == {"Draft cycle", "Proposals cycle", "Feedback cycle", "Review cycle", "Voting cycle"}
     review = cards["Review cycle"]
     assert "Review phase" in review and "1 proposal" in review and "1 without a decision" in review
     assert "Before it can move to Voting:" in review

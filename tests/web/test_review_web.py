@@ -247,8 +247,8 @@ def test_reject_without_a_reason_is_refused(app, review_round, client_for):
     assert 'id="reason-error"' in page  # on the reason field itself
     with app.app_context():
         assert db.session.get(Proposal, pid).status == "submitted"
-        assert count(Notification, kind="review_decision") == 0
-        assert count(AuditEntry, action="proposal.review") == 0
+        assert count(Notification, kind="review_decision", proposal_id=pid) == 0
+        assert count(AuditEntry, action="proposal.review", subject=f"proposal:{pid}") == 0
 
 
 def test_reject_with_a_reason_stores_it(app, review_round, client_for):
@@ -310,8 +310,8 @@ def test_deciding_during_feedback_is_refused_and_changes_nothing(app, world, cli
     with app.app_context():
         p = db.session.get(Proposal, pid)
         assert (p.status, p.final_cost, p.decided_at) == ("submitted", None, None)
-        assert count(Notification, kind="review_decision") == 0
-        assert count(AuditEntry, action="proposal.review") == 0
+        assert count(Notification, kind="review_decision", proposal_id=pid) == 0
+        assert count(AuditEntry, action="proposal.review", subject=f"proposal:{pid}") == 0
 
 
 def test_a_proposal_others_were_merged_into_cannot_be_rejected(app, review_round, client_for):

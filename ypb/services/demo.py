@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ypb.domain.ballot import BallotType
 from ypb.domain.cycle import Phase, Schedule
 from ypb.domain.roles import Role
 from ypb.extensions import db
 from ypb.models import Municipality, User, Verdict
 from ypb.models.base import utcnow
-from ypb.services import accounts, comments, cycles, proposals, review
+from ypb.services import accounts, comments, cycles, proposals, review, voting
 from ypb.services.cycles import CycleInput
 from ypb.services.proposals import ProposalInput, RevisionNote
 
@@ -66,7 +67,8 @@ def _propose(author: User, cycle_id: int, when: datetime, title: str, summary: s
     return proposals.create(author, cycle_id, data, submit=True, now=when).id
 
 
-def load(now: datetime | None = None) -> list[tuple[str, str, str]]:
+def load(now: datetime | None = None) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """Load everything; returns the logins and a few voting codes to try."""
     now = now or utcnow()
     logins = []
     people: dict[str, User] = {}
@@ -81,10 +83,11 @@ def load(now: datetime | None = None) -> list[tuple[str, str, str]]:
     _feedback_cycle(people, now)
     _proposals_cycle(people, now)
     _review_cycle(people, now)
+    codes = _voting_cycle(people, now)
     db.session.add(Municipality(name="Trakai District Municipality", country="LT", currency="EUR",
                                 default_locale="en"))
     db.session.commit()
-    return logins
+    return logins, codes
 
 
 def _feedback_cycle(p: dict[str, User], now: datetime) -> None:
@@ -167,3 +170,34 @@ def _review_cycle(p: dict[str, User], now: datetime) -> None:
     review.decide(p["laura"], festival, review.Decision.REJECT,
                   reason="The lake shore is a protected area in July; the council suggests the town square "
                   "for next year's cycle.", now=now - DAY)
+
+
+def _voting_cycle(p: dict[str, User], now: datetime) -> list[str]:
+    """A cycle in voting: a knapsack ballot, votes by account and by code, codes for a class."""
+    start = now - 55 * DAY
+    cid = _cycle(p["laura"], "Winter Youth Budget 2026",
+                 "€15,000 for winter activities. Choose the projects you want, up to the budget.", 1_500_000,
+                 start)
+    cycles.advance(p["laura"], cid, Phase.PROPOSALS, now=start)
+    ideas = [
+        (p["ana"], "Ice rink on the school yard", "A small rink with skates to borrow.", 6_000, 1),
+        (p["jonas"], "Winter film club", "Weekly films and hot tea at the youth centre.", 1_200, 2),
+        (p["eleni"], "Warm bus shelter", "A heated shelter at the school bus stop.", 7_500, 0),
+        (p["ana"], "Snow-sculpture festival", "One weekend of snow art in the castle park.", 2_500, 2),
+        (p["jonas"], "Night-time ski track lights", "Lights on the 2 km ski track.", 5_000, 1),
+    ]
+    ids = [_propose(author, cid, start + DAY, title, summary, "", cost, cat)
+           for author, title, summary, cost, cat in ideas]
+    cycles.advance(p["laura"], cid, Phase.FEEDBACK, now=start + 2 * DAY)
+    cycles.advance(p["laura"], cid, Phase.REVIEW, now=start + 36 * DAY)
+    for pid, (_, _, _, cost, _) in zip(ids, ideas, strict=True):
+        review.decide(p["laura"], pid, review.Decision.APPROVE, final_cost=cost * 100, now=start + 40 * DAY)
+    voting.save_settings(p["laura"], cid, voting.BallotSettings(BallotType.KNAPSACK, min_choices=1))
+    cycles.advance(p["laura"], cid, Phase.VOTING, now=now - 3 * DAY)
+    codes = voting.generate_codes(p["laura"], cid, 30, label="Trakai Gymnasium 9A", now=now - 3 * DAY)
+    for username, picks in (("ana", [0, 1, 3]), ("jonas", [1, 4, 3]), ("sofia", [2, 1]), ("eleni", [0, 1])):
+        voting.cast(voting.Voter(user=p[username]), cid, None, {ids[i]: 1 for i in picks}, now=now - DAY)
+    for code, picks in zip(codes[:6], ([0, 1], [4, 3], [2], [0, 3, 1], [4], [0, 1, 3]), strict=True):
+        voting.cast(voting.Voter(code=voting.find_code(cid, code)), cid, None, {ids[i]: 1 for i in picks},
+                    now=now - DAY)
+    return codes[6:9]

@@ -290,3 +290,30 @@ def test_revoking_needs_the_confirmation(app, world, client_for):
     assert response.status_code == 422
     assert "Tick the box to confirm." in text(response)
     assert still_valid(app, world["cycle_voting"], [world["voting_code"]]) == [True]
+
+
+def test_projects_are_placed_in_budgets_before_voting_can_open(app, world, client_for):
+    from ypb.domain.ballot import BallotType
+    from ypb.models import Cycle, Proposal, User
+    from ypb.services import cycles as cycle_service
+    from ypb.services import review, voting
+
+    cycle_id, pid = world["cycle_review"], world["review_proposal"]
+    with app.app_context():
+        secretary = db.session.get(User, world["secretary"])
+        review.decide(secretary, pid, review.Decision.APPROVE, final_cost=800_000)
+        voting.save_settings(secretary, cycle_id, voting.BallotSettings(
+            BallotType.APPROVAL, budgets=[("North", 3_000_000), ("South", 2_000_000)]))
+        cycle = db.session.get(Cycle, cycle_id)
+        assert not cycle_service.ballot_ready(cycle)  # the project is in no budget yet
+        south = next(b.id for b in cycle.budgets if b.name == "South")
+
+    client = client_for("secretary")
+    page = client.get(f"/cycles/{cycle_id}/ballot").get_data(as_text=True)
+    assert "Which budget is each project in?" in page and f'name="budget_{pid}"' in page
+    response = post_form(client, f"/cycles/{cycle_id}/ballot/budgets", {f"budget_{pid}": str(south)},
+                         token_from=f"/cycles/{cycle_id}/ballot")
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Proposal, pid).budget_id == south
+        assert cycle_service.ballot_ready(db.session.get(Cycle, cycle_id))

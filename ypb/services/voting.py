@@ -98,10 +98,50 @@ def rules_for(cycle: Cycle, budget: Budget) -> BallotRules:
 
 
 def ballot_ready(cycle: Cycle) -> bool:
-    """Settings complete and valid for every budget."""
+    """Settings complete and valid for every budget, and with several budgets every
+    approved project placed in one of them."""
     if cycle.ballot_type is None:
         return False
-    return all(not rules_refusals(rules_for(cycle, b)) for b in budgets_of(cycle))
+    if any(rules_refusals(rules_for(cycle, b)) for b in budgets_of(cycle)):
+        return False
+    return not unplaced_projects(cycle)
+
+
+def approved_projects(cycle: Cycle) -> list[Proposal]:
+    return list(db.session.scalars(select(Proposal).where(
+        Proposal.cycle_id == cycle.id, Proposal.status == ProposalStatus.APPROVED.value).order_by(Proposal.id)))
+
+
+def unplaced_projects(cycle: Cycle) -> list[Proposal]:
+    """Approved projects not yet put in a budget (only matters with several budgets)."""
+    if len(cycle.budgets) < 2:
+        return []
+    ids = {b.id for b in cycle.budgets}
+    return [p for p in approved_projects(cycle) if p.budget_id not in ids]
+
+
+@use_case
+def assign_budgets(actor, cycle_id: int, placement: dict[int, int]) -> Cycle:
+    """Put approved projects in the cycle's budgets: {proposal id: budget id}."""
+    begin_write()
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+    if phase_rules.ballot_settings_locked(cycle.phase_enum):
+        raise _refuse("ballot.locked", N_("The ballot cannot change once voting has opened: people have already "
+                                          "voted on it."))
+    budget_ids = {b.id for b in cycle.budgets}
+    projects = {p.id: p for p in approved_projects(cycle)}
+    if len(budget_ids) < 2:
+        raise _refuse("ballot.one_budget", N_("This vote has one budget: every project is in it."))
+    if not set(placement) <= set(projects) or not set(placement.values()) <= budget_ids:
+        raise _refuse("ballot.placement", N_("Choose one of this vote's budgets for each approved project."))
+    for proposal_id, budget_id in placement.items():
+        projects[proposal_id].budget_id = budget_id
+    audit.record(actor, "cycle.ballot_budgets", f"cycle:{cycle.id}",
+                 {str(pid): bid for pid, bid in sorted(placement.items())})
+    db.session.commit()
+    return cycle
 
 
 def _budget_refusal(wanted: list[tuple[str, int]]) -> Refused | None:

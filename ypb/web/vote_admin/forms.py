@@ -209,3 +209,7 @@ class RevokeCodesForm(FlaskForm):
 def label_value(label: str | None) -> str:
     # A prefix keeps a label that happens to read "none" apart from codes without a label.
     return NO_LABEL if label is None else f"label:{label}"
+
+
+class PlacementForm(FlaskForm):
+    """Its CSRF token; the budget of each project comes as budget_<proposal id> fields."""

@@ -22,7 +22,7 @@ from ypb.permissions import require
 from ypb.services import Refused, cycles, vote_admin, voting
 from ypb.web.cycles.routes import load_cycle
 from ypb.web.i18n import format_money
-from ypb.web.util import refusal_text
+from ypb.web.util import flash_refused, refusal_text
 from ypb.web.vote_admin import bp
 from ypb.web.vote_admin.forms import (
     BUDGET_CHOICES,
@@ -32,6 +32,7 @@ from ypb.web.vote_admin.forms import (
     BallotSettingsForm,
     CodesCsvForm,
     GenerateCodesForm,
+    PlacementForm,
     RevokeCodesForm,
 )
 
@@ -103,8 +104,33 @@ def settings(cycle_id: int):
     return render_template(
         "vote_admin/settings.html", cycle=cycle, form=form, locked=locked,
         budgets=voting.budgets_of(cycle), ballot_type=_ballot_type(cycle),
+        placement=_placement(cycle), action_form=PlacementForm(),
         type_labels=BALLOT_TYPE_LABELS, type_explained=TYPE_EXPLAINED, budget_choices=BUDGET_CHOICES,
     ), status
+
+
+def _placement(cycle) -> list | None:
+    """With several budgets: each approved project and the budget it is in (or None)."""
+    if len(cycle.budgets) < 2:
+        return None
+    return voting.approved_projects(cycle)
+
+
+@bp.post("/cycles/<int:cycle_id>/ballot/budgets")
+@require("ballot.manage", load_cycle)
+def assign(cycle_id: int):
+    if PlacementForm().validate_on_submit():
+        placement = {}
+        for key, value in request.form.items():
+            if key.startswith("budget_") and key[7:].isdigit() and value.isdigit():
+                placement[int(key[7:])] = int(value)
+        try:
+            voting.assign_budgets(current_user, cycle_id, placement)
+        except Refused as exc:
+            flash_refused(exc)
+        else:
+            flash(_("The projects are placed in their budgets."), "success")
+    return redirect(url_for("vote_admin.settings", cycle_id=cycle_id, _anchor="placement"), 303)
 
 
 def _ballot_type(cycle) -> BallotType | None:

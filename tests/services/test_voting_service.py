@@ -641,3 +641,22 @@ def test_a_cycle_without_a_key_is_sealed_for_good(app, users):
         voter = Voter(user=user(users["youth"]))
         assert codes(refused(voting.pseudonym, made["cycle"], voter)) == ["vote.sealed"]
         assert db.session.get(VotingKey, made["cycle"]).destroyed_at is not None
+
+
+def test_making_the_results_final_destroys_the_voting_key(app, world):
+    from ypb.domain.cycle import Phase
+    from ypb.models import Cycle, User, VotingKey
+    from ypb.services import cycles as cycle_service
+
+    cycle_id = world["cycle_voting"]
+    with app.app_context():
+        youth = db.session.get(User, world["youth"])
+        voting.cast(voting.Voter(user=youth), cycle_id, None, {world["ballot_projects"][0]: 1})
+        cycle = db.session.get(Cycle, cycle_id)
+        cycle.phase, cycle.results_ratified = "results", True  # the tally's own flow sets these
+        db.session.commit()
+        secretary = db.session.get(User, world["secretary"])
+        cycle_service.advance(secretary, cycle_id, Phase.IMPLEMENTATION)
+        assert db.session.get(VotingKey, cycle_id).key is None
+        assert voting.my_ballots(cycle_id, voting.Voter(user=db.session.get(User, world["youth"]))) == {}
+        assert db.session.query(Ballot).count() == 1  # the ballot itself still counts

@@ -272,11 +272,16 @@ def update(actor, cycle_id: int, data: CycleInput) -> Cycle:
     return cycle
 
 
-def _move(cycle: Cycle, target: Phase, now: datetime) -> None:
+def _move(cycle: Cycle, target: Phase, now: datetime, actor="system") -> None:
     cycle.phase = target.value
     cycle.phase_started_at = now
     if target == Phase.FEEDBACK:
         cycle.feedback_started_at = now
+    if target == Phase.IMPLEMENTATION:
+        # Results are final: destroy the voting key, so no ballot can be linked to a voter again.
+        from ypb.services import voting
+
+        voting.seal(actor, cycle, now)
 
 
 @use_case
@@ -292,7 +297,7 @@ def advance(actor, cycle_id: int, target: Phase, now: datetime | None = None) ->
         db.session.rollback()
         raise Refused(*refusals)
     previous = cycle.phase
-    _move(cycle, target, now)
+    _move(cycle, target, now, actor)
     audit.record(actor, "cycle.phase", f"cycle:{cycle.id}", {"from": previous, "to": target.value})
     db.session.commit()
     return cycle

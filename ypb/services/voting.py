@@ -261,16 +261,21 @@ def destroy_key(actor, cycle_id: int, now: datetime | None = None) -> None:
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+    seal(actor, cycle, now)
+    db.session.commit()
+
+
+def seal(actor, cycle: Cycle, now: datetime) -> None:
+    """Destroy the key inside the caller's transaction (results made final)."""
     if not phase_rules.results_exist(cycle.phase_enum):
         raise _refuse("vote.key_in_use", N_("The voting key can only be destroyed once voting is over."))
-    row = _key_row(cycle_id)
+    row = _key_row(cycle.id)
     if row is None:
-        db.session.add(VotingKey(cycle_id=cycle_id, key=None, created_at=now, destroyed_at=now))
-        audit.record(actor, "vote.key_destroyed", f"cycle:{cycle_id}")
+        db.session.add(VotingKey(cycle_id=cycle.id, key=None, created_at=now, destroyed_at=now))
+        audit.record(actor, "vote.key_destroyed", f"cycle:{cycle.id}")
     elif row.key is not None:
         row.key, row.destroyed_at = None, now
-        audit.record(actor, "vote.key_destroyed", f"cycle:{cycle_id}")
-    db.session.commit()
+        audit.record(actor, "vote.key_destroyed", f"cycle:{cycle.id}")
 
 
 @dataclass(frozen=True)

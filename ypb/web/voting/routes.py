@@ -324,17 +324,26 @@ def check(cycle_id: int):
     return render_template("voting/_total.html", **_total_context(cycle, rules, tally, choices.bad))
 
 
+def _sent_ballot(cycle):
+    """The voter, budget, rules, projects and parsed choices of a posted ballot, or None when
+    the visitor may not vote here (the ballot page then says why)."""
+    voter = _gate(cycle).voter
+    budget, budgets = _budget(cycle, request.form.get("budget"))
+    if voter is None or budget is None:
+        return None
+    rules = voting.rules_for(cycle, budget)
+    projects = _shuffled(voting.projects_on_ballot(cycle, budget))
+    return voter, budget, budgets, rules, projects, _parse(request.form, projects, rules)
+
+
 @bp.post("/cycles/<int:cycle_id>/vote")
 @require("vote.cast", load_cycle, hide=True)
 def review(cycle_id: int):
     cycle = cycles.get(cycle_id)
-    voter = _gate(cycle).voter
-    budget, budgets = _budget(cycle, request.form.get("budget"))
-    if voter is None or budget is None:
+    sent = _sent_ballot(cycle)
+    if sent is None:
         return _back_to_ballot(cycle)  # which says why
-    rules = voting.rules_for(cycle, budget)
-    projects = _shuffled(voting.projects_on_ballot(cycle, budget))
-    choices = _parse(request.form, projects, rules)
+    voter, budget, budgets, rules, projects, choices = sent
     if request.form.get("edit"):
         # "Change" on the review page: back to the ballot with the choices kept.
         return _render_ballot(cycle, voter, budget, budgets, rules, projects, choices)
@@ -352,13 +361,10 @@ def review(cycle_id: int):
 @require("vote.cast", load_cycle, hide=True)
 def confirm(cycle_id: int):
     cycle = cycles.get(cycle_id)
-    voter = _gate(cycle).voter
-    budget, budgets = _budget(cycle, request.form.get("budget"))
-    if voter is None or budget is None:
+    sent = _sent_ballot(cycle)
+    if sent is None:
         return _back_to_ballot(cycle)  # which says why
-    rules = voting.rules_for(cycle, budget)
-    projects = _shuffled(voting.projects_on_ballot(cycle, budget))
-    choices = _parse(request.form, projects, rules)
+    voter, budget, budgets, rules, projects, choices = sent
     if choices.bad:
         return _render_ballot(cycle, voter, budget, budgets, rules, projects, choices, status=422)
     try:

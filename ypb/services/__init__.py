@@ -14,6 +14,11 @@ class Refused(Exception):
         self.field = field
 
 
+def refuse(code: str, message: str, field: str | None = None, **params) -> Refused:
+    """One refusal, ready to raise: `raise refuse("vote.closed", N_("Voting is not open."))`."""
+    return Refused(Refusal(code, message, params), field=field)
+
+
 def use_case(fn):
     """Wrap a service that writes: any exception rolls the transaction back at once, so
     refused input changes nothing and SQLite's write lock is released straight away."""

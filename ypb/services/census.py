@@ -25,7 +25,7 @@ from ypb.domain import cycle as phase_rules
 from ypb.domain.messages import N_, Refusal
 from ypb.extensions import db
 from ypb.models import CensusEntry, Cycle
-from ypb.services import Refused, audit, use_case
+from ypb.services import Refused, audit, refuse, use_case
 from ypb.services.voting import _hmac, _key
 
 MAX_IDENTIFIER = 100  # characters, after normalising
@@ -37,9 +37,6 @@ class UploadResult:
     added: int  # new identifiers stored
     already: int  # identifiers that were on the list before (or twice in the file)
 
-
-def _refuse(code: str, message: str, field: str | None = None, **params) -> Refused:
-    return Refused(Refusal(code, message, params), field=field)
 
 
 def normalise(identifier: str) -> str:
@@ -56,13 +53,13 @@ def _hash(key: bytes, identifier: str) -> str:
 def _cycle(cycle_id: int) -> Cycle:
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
-        raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+        raise refuse("cycle.missing", N_("There is no such budget cycle."))
     return cycle
 
 
 def _before_results(cycle: Cycle) -> None:
     if phase_rules.results_exist(cycle.phase_enum):
-        raise _refuse("census.closed", N_("Voting is over: the list can no longer change."))
+        raise refuse("census.closed", N_("Voting is over: the list can no longer change."))
 
 
 def read_identifiers(csv_text: str, *, skip_header: bool = False) -> list[str]:
@@ -83,7 +80,7 @@ def read_identifiers(csv_text: str, *, skip_header: bool = False) -> list[str]:
         if not value:
             continue
         if len(value) > MAX_IDENTIFIER:
-            raise _refuse("census.too_long", N_("Line %(line)s is too long for an identifier (at most %(max)s "
+            raise refuse("census.too_long", N_("Line %(line)s is too long for an identifier (at most %(max)s "
                                                 "characters). Is the first column the right one?"),
                           "csv_text", line=line, max=MAX_IDENTIFIER)
         found.append(value)
@@ -101,10 +98,10 @@ def upload(actor, cycle_id: int, csv_text: str, *, skip_header: bool = False) ->
     _before_results(cycle)
     identifiers = read_identifiers(csv_text, skip_header=skip_header)
     if not identifiers:
-        raise _refuse("census.empty", N_("No identifiers found. Put one identifier at the start of each line."),
+        raise refuse("census.empty", N_("No identifiers found. Put one identifier at the start of each line."),
                       "csv_text")
     if len(identifiers) > MAX_ENTRIES:
-        raise _refuse("census.too_many", N_("Upload at most %(max)s identifiers at a time."), "csv_text",
+        raise refuse("census.too_many", N_("Upload at most %(max)s identifiers at a time."), "csv_text",
                       max=MAX_ENTRIES)
     key = _key(cycle.id)
     hashes = list(dict.fromkeys(_hash(key, i) for i in identifiers))
@@ -128,10 +125,10 @@ def set_required(actor, cycle_id: int, required: bool) -> Cycle:
         db.session.commit()
         return cycle
     if phase_rules.ballot_settings_locked(cycle.phase_enum):
-        raise _refuse("census.locked", N_("This can't change once voting has opened: people have already voted "
+        raise refuse("census.locked", N_("This can't change once voting has opened: people have already voted "
                                           "under the current rule."), "required")
     if required and counts(cycle.id)["listed"] == 0:
-        raise _refuse("census.no_list", N_("Upload the list first: with an empty list nobody could vote."),
+        raise refuse("census.no_list", N_("Upload the list first: with an empty list nobody could vote."),
                       "required")
     cycle.census_required = required
     audit.record(actor, "census.required", f"cycle:{cycle.id}", {"required": required})
@@ -176,7 +173,7 @@ def claim(user, cycle_id: int, identifier: str) -> None:
     _before_results(cycle)
     value = normalise(identifier)
     if not value:
-        raise _refuse("census.blank", N_("Type your number."), "identifier")
+        raise refuse("census.blank", N_("Type your number."), "identifier")
     key = _key(cycle.id)
     entry = db.session.scalars(select(CensusEntry).where(CensusEntry.cycle_id == cycle.id,
                                                          CensusEntry.id_hash == _hash(key, value))).first()
@@ -186,9 +183,9 @@ def claim(user, cycle_id: int, identifier: str) -> None:
         if entry is not None and entry.id == mine.id:
             db.session.commit()
             return  # the same number again: nothing changes
-        raise _refuse("census.already", N_("You have already entered your number for this vote."), "identifier")
+        raise refuse("census.already", N_("You have already entered your number for this vote."), "identifier")
     if entry is None:
-        raise _refuse("census.unknown", N_("This number is not on the list. Check it and try again, or ask the "
+        raise refuse("census.unknown", N_("This number is not on the list. Check it and try again, or ask the "
                                            "contact person."), "identifier")
     if entry.claimed_by_id is not None:
         raise _taken()
@@ -201,7 +198,7 @@ def claim(user, cycle_id: int, identifier: str) -> None:
                                       .values(claimed_by_id=user.id)).rowcount
     except IntegrityError:
         # The same account claimed another number in a parallel request.
-        raise _refuse("census.already", N_("You have already entered your number for this vote."),
+        raise refuse("census.already", N_("You have already entered your number for this vote."),
                       "identifier") from None
     if not done:
         raise _taken()
@@ -211,5 +208,5 @@ def claim(user, cycle_id: int, identifier: str) -> None:
 
 
 def _taken() -> Refused:
-    return _refuse("census.taken", N_("This number is already used by another account. If it is yours, ask the "
+    return refuse("census.taken", N_("This number is already used by another account. If it is yours, ask the "
                                       "contact person for help."), "identifier")

@@ -8,19 +8,16 @@ from sqlalchemy import func, select
 
 from ypb.database import begin_write
 from ypb.domain import cycle as rules
-from ypb.domain.messages import N_, Refusal
+from ypb.domain.messages import N_
 from ypb.domain.roles import Role
 from ypb.extensions import db
 from ypb.models import Comment, CommentReport, Cycle, Proposal, ProposalStatus
 from ypb.models.base import utcnow
-from ypb.services import Refused, audit, notifications, use_case
+from ypb.services import audit, notifications, refuse, use_case
 
 MAX_BODY = 4000
 STAFF_ROLES = (Role.SECRETARY.value, Role.ADMIN.value)
 
-
-def _refuse(code: str, message: str, field: str | None = None) -> Refused:
-    return Refused(Refusal(code, message), field=field)
 
 
 def thread(proposal_id: int) -> list[Comment]:
@@ -45,29 +42,29 @@ def add(actor, proposal_id: int, body: str, *, parent_id: int | None = None, is_
     now = now or utcnow()
     body = (body or "").strip()
     if not body:
-        raise _refuse("comment.empty", N_("Write something first."), "body")
+        raise refuse("comment.empty", N_("Write something first."), "body")
     if len(body) > MAX_BODY:
-        raise _refuse("comment.long", N_("Keep it under 4000 characters."), "body")
+        raise refuse("comment.long", N_("Keep it under 4000 characters."), "body")
     begin_write()
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not proposal.is_public:
-        raise _refuse("proposal.missing", N_("There is no such proposal."))
+        raise refuse("proposal.missing", N_("There is no such proposal."))
     if proposal.status != ProposalStatus.SUBMITTED.value:
-        raise _refuse("comment.closed", N_("Feedback is closed for this proposal."))
+        raise refuse("comment.closed", N_("Feedback is closed for this proposal."))
     cycle = proposal.cycle
     if not rules.can_comment(cycle.phase_enum):
-        raise _refuse("comment.phase", N_("Comments are open while proposals are collected and during "
+        raise refuse("comment.phase", N_("Comments are open while proposals are collected and during "
                                           "feedback."))
     parent = None
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
         if parent is None or parent.proposal_id != proposal.id or parent.hidden:
-            raise _refuse("comment.parent", N_("You can no longer reply to this comment."))
+            raise refuse("comment.parent", N_("You can no longer reply to this comment."))
         # One level of replies keeps threads readable on a phone: reply to the top comment.
         if parent.parent_id is not None:
             parent = db.session.get(Comment, parent.parent_id)
             if parent.hidden:
-                raise _refuse("comment.parent", N_("You can no longer reply to this comment."))
+                raise refuse("comment.parent", N_("You can no longer reply to this comment."))
         is_question = False
     comment = Comment(proposal_id=proposal.id, author_id=actor.id, parent_id=parent.id if parent else None,
                       body=body, is_question=is_question, created_at=now)
@@ -89,11 +86,11 @@ def add(actor, proposal_id: int, body: str, *, parent_id: int | None = None, is_
 def report(actor, comment_id: int, reason: str, now: datetime | None = None) -> CommentReport:
     reason = (reason or "").strip()
     if not reason:
-        raise _refuse("report.reason", N_("Tell the moderator what is wrong with this comment."), "reason")
+        raise refuse("report.reason", N_("Tell the moderator what is wrong with this comment."), "reason")
     begin_write()
     comment = db.session.get(Comment, comment_id)
     if comment is None:
-        raise _refuse("comment.missing", N_("There is no such comment."))
+        raise refuse("comment.missing", N_("There is no such comment."))
     existing = db.session.scalar(select(CommentReport).where(
         CommentReport.comment_id == comment.id, CommentReport.reporter_id == actor.id))
     if existing is not None:
@@ -120,11 +117,11 @@ def hide(actor, comment_id: int, reason: str, now: datetime | None = None) -> Co
     now = now or utcnow()
     reason = (reason or "").strip()
     if not reason:
-        raise _refuse("moderation.reason", N_("Give a reason: it is shown in place of the comment."), "reason")
+        raise refuse("moderation.reason", N_("Give a reason: it is shown in place of the comment."), "reason")
     begin_write()
     comment = db.session.get(Comment, comment_id)
     if comment is None:
-        raise _refuse("comment.missing", N_("There is no such comment."))
+        raise refuse("comment.missing", N_("There is no such comment."))
     comment.hidden, comment.hidden_reason = True, reason[:500]
     comment.hidden_by_id, comment.hidden_at = actor.id, now
     _resolve_reports(comment.id, now)
@@ -140,7 +137,7 @@ def restore(actor, comment_id: int, reason: str, now: datetime | None = None) ->
     begin_write()
     comment = db.session.get(Comment, comment_id)
     if comment is None:
-        raise _refuse("comment.missing", N_("There is no such comment."))
+        raise refuse("comment.missing", N_("There is no such comment."))
     was_hidden = comment.hidden
     comment.hidden, comment.hidden_reason, comment.hidden_by_id, comment.hidden_at = False, None, None, None
     _resolve_reports(comment.id, now)

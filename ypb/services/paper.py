@@ -30,7 +30,7 @@ from ypb.domain.paper import format_batch, parse_batch
 from ypb.extensions import db
 from ypb.models import Ballot, BallotChoice, Budget, Cycle, PaperBatch, Proposal
 from ypb.models.base import utcnow
-from ypb.services import Refused, audit, use_case
+from ypb.services import Refused, audit, refuse, use_case
 from ypb.services.voting import _ensure_budget_rows, budgets_of, projects_on_ballot, rules_for
 
 MAX_NUMBER = 99_999
@@ -59,9 +59,6 @@ class BatchRow:
     count: int
     updated_at: datetime
 
-
-def _refuse(code: str, message: str, field: str | None = None, **params) -> Refused:
-    return Refused(Refusal(code, message, params), field=field)
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -129,7 +126,7 @@ def digest(budget_id: int, ballots: list[dict[int, int]]) -> str:
 def _open_cycle(cycle_id: int) -> Cycle:
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
-        raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+        raise refuse("cycle.missing", N_("There is no such budget cycle."))
     if (why := entry_refusal(cycle)) is not None:
         raise Refused(why)
     return cycle
@@ -139,16 +136,16 @@ def _budget(cycle: Cycle, budget_id: int | None) -> Budget:
     budgets = _ensure_budget_rows(cycle)
     budget = next((b for b in budgets if b.id == budget_id), budgets[0] if budget_id is None else None)
     if budget is None:
-        raise _refuse("paper.budget", N_("Choose one of this vote's budgets."), "budget_id")
+        raise refuse("paper.budget", N_("Choose one of this vote's budgets."), "budget_id")
     return budget
 
 
 def _header(number: int, label: str | None) -> str | None:
     if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= MAX_NUMBER:
-        raise _refuse("paper.number", N_("Give the batch a number from 1 to %(max)s."), "number", max=MAX_NUMBER)
+        raise refuse("paper.number", N_("Give the batch a number from 1 to %(max)s."), "number", max=MAX_NUMBER)
     label = " ".join((label or "").split())
     if len(label) > MAX_LABEL:
-        raise _refuse("paper.label", N_("Keep the label under %(max)s characters."), "label", max=MAX_LABEL)
+        raise refuse("paper.label", N_("Keep the label under %(max)s characters."), "label", max=MAX_LABEL)
     return label or None
 
 
@@ -162,9 +159,9 @@ def _capped(refusals: list[Refusal]) -> list[Refusal]:
 
 def _size_check(ballots: list) -> None:
     if not ballots:
-        raise _refuse("paper.empty", N_("Type at least one ballot."), "ballots")
+        raise refuse("paper.empty", N_("Type at least one ballot."), "ballots")
     if len(ballots) > MAX_BALLOTS:
-        raise _refuse("paper.too_many", N_("A batch can hold at most %(max)s ballots. Split it into several "
+        raise refuse("paper.too_many", N_("A batch can hold at most %(max)s ballots. Split it into several "
                                            "batches."), "ballots", max=MAX_BALLOTS)
 
 
@@ -185,7 +182,7 @@ def _rule_refusals(cycle: Cycle, budget: Budget, ballots: list[dict[int, int]],
 
 
 def _exists(number: int) -> Refused:
-    return _refuse("paper.exists", N_("Batch %(number)s already exists. Open it from the list to correct it, "
+    return refuse("paper.exists", N_("Batch %(number)s already exists. Open it from the list to correct it, "
                                       "or give this batch another number."), "number", number=number)
 
 
@@ -283,7 +280,7 @@ def delete_batch(actor, cycle_id: int, number: int) -> None:
     cycle = _open_cycle(cycle_id)
     batch = get_batch(cycle.id, number)
     if batch is None:
-        raise _refuse("paper.missing", N_("There is no batch %(number)s."), number=number)
+        raise refuse("paper.missing", N_("There is no batch %(number)s."), number=number)
     old = [{c.proposal_id: c.points for c in b.choices} for b in batch.ballots]
     audit.record(actor, "paper.batch_deleted", f"cycle:{cycle.id}", {
         "number": number, "label": batch.label, "budget": batch.budget_id, "count": len(old),

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from ypb.database import begin_write
 from ypb.domain import cycle as rules
-from ypb.domain.messages import N_, Refusal
+from ypb.domain.messages import N_
 from ypb.domain.money import MAX_AMOUNT
 from ypb.extensions import db
 from ypb.models import FeasibilityNote, Proposal, ProposalStatus, Verdict
 from ypb.models.base import utcnow
-from ypb.services import Refused, audit, cycles, notifications, use_case
+from ypb.services import Refused, audit, cycles, notifications, refuse, use_case
 
 
 class Decision(StrEnum):
@@ -31,14 +31,11 @@ DECIDED = (ProposalStatus.SUBMITTED.value, ProposalStatus.APPROVED.value, Propos
            ProposalStatus.MERGED.value)
 
 
-def _refuse(code: str, message: str, field: str | None = None, **params) -> Refused:
-    return Refused(Refusal(code, message, params), field=field)
-
 
 def _load(proposal_id: int) -> Proposal:
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not proposal.is_public:
-        raise _refuse("proposal.missing", N_("There is no such proposal."))
+        raise refuse("proposal.missing", N_("There is no such proposal."))
     return proposal
 
 
@@ -48,20 +45,20 @@ def publish_note(actor, proposal_id: int, verdict: Verdict, reason: str, municip
     now = now or utcnow()
     reason = (reason or "").strip()
     if not reason:
-        raise _refuse("note.reason", N_("Explain the assessment, so the author knows what to change."),
+        raise refuse("note.reason", N_("Explain the assessment, so the author knows what to change."),
                       "reason")
     if municipal_cost is not None and municipal_cost < 0:
         # The database refuses it too, but as an error page instead of a message.
-        raise _refuse("note.cost", N_("The cost cannot be below zero."), "municipal_cost")
+        raise refuse("note.cost", N_("The cost cannot be below zero."), "municipal_cost")
     if municipal_cost is not None and municipal_cost > MAX_COST:
-        raise _refuse("note.cost_large", N_("This amount is too large."), "municipal_cost")
+        raise refuse("note.cost_large", N_("This amount is too large."), "municipal_cost")
     begin_write()
     proposal = _load(proposal_id)
     if not rules.can_publish_feasibility_note(proposal.cycle.phase_enum):
-        raise _refuse("note.phase", N_("Feasibility notes are published during the feedback phase, "
+        raise refuse("note.phase", N_("Feasibility notes are published during the feedback phase, "
                                        "so authors can still revise."))
     if proposal.status != ProposalStatus.SUBMITTED.value:
-        raise _refuse("note.status", N_("This proposal is not open for feedback."))
+        raise refuse("note.status", N_("This proposal is not open for feedback."))
     note = FeasibilityNote(proposal_id=proposal.id, author_id=actor.id, verdict=Verdict(verdict).value,
                            municipal_cost=municipal_cost, reason=reason, created_at=now)
     db.session.add(note)
@@ -84,10 +81,10 @@ def decide(actor, proposal_id: int, decision: Decision, *, reason: str = "", fin
     council_decision_ref = (council_decision_ref or "").strip() or None
     decision = Decision(decision)
     if final_cost is not None and final_cost < 0:
-        raise _refuse("review.cost_negative", N_("The cost cannot be below zero."), "final_cost")
+        raise refuse("review.cost_negative", N_("The cost cannot be below zero."), "final_cost")
     if council_decision_ref is not None and len(council_decision_ref) > MAX_REF:
         # PostgreSQL would refuse the longer text with an error page.
-        raise _refuse("review.ref_long", N_("Keep the reference under %(max)s characters."),
+        raise refuse("review.ref_long", N_("Keep the reference under %(max)s characters."),
                       "council_decision_ref", max=MAX_REF)
     begin_write()
     proposal = _load(proposal_id)
@@ -95,33 +92,33 @@ def decide(actor, proposal_id: int, decision: Decision, *, reason: str = "", fin
     if refusals := rules.review_refusals(cycles.state_of(cycle), now):
         raise Refused(*refusals)
     if proposal.status not in DECIDED:
-        raise _refuse("review.status", N_("This proposal was withdrawn and cannot be decided."))
+        raise refuse("review.status", N_("This proposal was withdrawn and cannot be decided."))
     # Proposals merged into this one must never end up merged into one that is off the ballot.
     followers = list(db.session.scalars(select(Proposal).where(
         Proposal.merged_into_id == proposal.id, Proposal.status == ProposalStatus.MERGED.value)
         .order_by(Proposal.id)))
     if decision == Decision.REJECT and followers:
-        raise _refuse("review.has_merged", N_("Other proposals were merged into this one: %(titles)s. "
+        raise refuse("review.has_merged", N_("Other proposals were merged into this one: %(titles)s. "
                                               "Decide on them again first, so that none of them is "
                                               "merged into a rejected proposal."),
                       "decision", titles=", ".join(f"“{f.title}”" for f in followers))
     if decision == Decision.APPROVE:
         if final_cost is None:
-            raise _refuse("review.cost", N_("Give the final cost that goes on the ballot."), "final_cost")
+            raise refuse("review.cost", N_("Give the final cost that goes on the ballot."), "final_cost")
         if final_cost > cycle.budget_total:
-            raise _refuse("review.cost_over", N_("The final cost is higher than the whole budget."),
+            raise refuse("review.cost_over", N_("The final cost is higher than the whole budget."),
                           "final_cost")
         proposal.status, proposal.final_cost, proposal.merged_into_id = ProposalStatus.APPROVED.value, \
             final_cost, None
     elif decision == Decision.REJECT:
         if not reason:
-            raise _refuse("review.reason", N_("A rejection needs a public reason."), "reason")
+            raise refuse("review.reason", N_("A rejection needs a public reason."), "reason")
         proposal.status, proposal.final_cost, proposal.merged_into_id = ProposalStatus.REJECTED.value, None, None
     else:
         target = db.session.get(Proposal, merged_into_id) if merged_into_id else None
         if target is None or target.cycle_id != cycle.id or target.id == proposal.id \
                 or target.status not in IN_THE_RUNNING:
-            raise _refuse("review.merge", N_("Choose another proposal of this cycle that is still in the "
+            raise refuse("review.merge", N_("Choose another proposal of this cycle that is still in the "
                                              "running."), "merged_into_id")
         proposal.status, proposal.final_cost, proposal.merged_into_id = ProposalStatus.MERGED.value, None, \
             target.id

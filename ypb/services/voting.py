@@ -34,7 +34,7 @@ from ypb.domain import codes as code_rules
 from ypb.domain import cycle as phase_rules
 from ypb.domain.ballot import BallotRules, BallotType, ballot_refusals, rules_refusals, running_total
 from ypb.domain.eligibility import age_in_year
-from ypb.domain.messages import N_, Refusal
+from ypb.domain.messages import N_
 from ypb.domain.turnout import age_band, suppressed
 from ypb.extensions import db
 from ypb.models import (
@@ -49,13 +49,10 @@ from ypb.models import (
     VotingKey,
 )
 from ypb.models.base import utcnow
-from ypb.services import Refused, audit, cycles, use_case
+from ypb.services import Refused, audit, cycles, refuse, use_case
 
 MAX_BUDGET_NAME = 120  # the column's length
 
-
-def _refuse(code: str, message: str, field: str | None = None, **params) -> Refused:
-    return Refused(Refusal(code, message, params), field=field)
 
 
 def _insert_if_absent(model, **values) -> None:
@@ -126,16 +123,16 @@ def assign_budgets(actor, cycle_id: int, placement: dict[int, int]) -> Cycle:
     begin_write()
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
-        raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+        raise refuse("cycle.missing", N_("There is no such budget cycle."))
     if phase_rules.ballot_settings_locked(cycle.phase_enum):
-        raise _refuse("ballot.locked", N_("The ballot cannot change once voting has opened: people have already "
+        raise refuse("ballot.locked", N_("The ballot cannot change once voting has opened: people have already "
                                           "voted on it."))
     budget_ids = {b.id for b in cycle.budgets}
     projects = {p.id: p for p in approved_projects(cycle)}
     if len(budget_ids) < 2:
-        raise _refuse("ballot.one_budget", N_("This vote has one budget: every project is in it."))
+        raise refuse("ballot.one_budget", N_("This vote has one budget: every project is in it."))
     if not set(placement) <= set(projects) or not set(placement.values()) <= budget_ids:
-        raise _refuse("ballot.placement", N_("Choose one of this vote's budgets for each approved project."))
+        raise refuse("ballot.placement", N_("Choose one of this vote's budgets for each approved project."))
     for proposal_id, budget_id in placement.items():
         projects[proposal_id].budget_id = budget_id
     audit.record(actor, "cycle.ballot_budgets", f"cycle:{cycle.id}",
@@ -149,14 +146,14 @@ def _budget_refusal(wanted: list[tuple[str, int]]) -> Refused | None:
     a blank, too long or repeated name, or an amount of zero, with an error page."""
     names = [name.strip() for name, _ in wanted]
     if any(not name for name in names):
-        return _refuse("ballot.budget_name", N_("Give every budget a name."), "budgets")
+        return refuse("ballot.budget_name", N_("Give every budget a name."), "budgets")
     if any(len(name) > MAX_BUDGET_NAME for name in names):
-        return _refuse("ballot.budget_name_long", N_("Keep each budget's name under %(max)s characters."),
+        return refuse("ballot.budget_name_long", N_("Keep each budget's name under %(max)s characters."),
                        "budgets", max=MAX_BUDGET_NAME)
     if len({name.casefold() for name in names}) != len(names):
-        return _refuse("ballot.budget_names", N_("Each budget needs a name of its own."), "budgets")
+        return refuse("ballot.budget_names", N_("Each budget needs a name of its own."), "budgets")
     if any(amount < 1 for _, amount in wanted):
-        return _refuse("ballot.budget_amount", N_("Every budget must be more than zero."), "budgets")
+        return refuse("ballot.budget_amount", N_("Every budget must be more than zero."), "budgets")
     return None
 
 
@@ -165,9 +162,9 @@ def save_settings(actor, cycle_id: int, data: BallotSettings) -> Cycle:
     begin_write()
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
-        raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+        raise refuse("cycle.missing", N_("There is no such budget cycle."))
     if phase_rules.ballot_settings_locked(cycle.phase_enum):
-        raise _refuse("ballot.locked", N_("The ballot cannot change once voting has opened: people have already "
+        raise refuse("ballot.locked", N_("The ballot cannot change once voting has opened: people have already "
                                           "voted on it."))
     cycle.ballot_type = BallotType(data.ballot_type).value
     cycle.min_choices, cycle.max_choices = data.min_choices, data.max_choices
@@ -179,7 +176,7 @@ def save_settings(actor, cycle_id: int, data: BallotSettings) -> Cycle:
     if len(wanted) > 1 and (problem := _budget_refusal(wanted)):
         raise problem
     if len(wanted) > 1 and sum(amount for _, amount in wanted) != cycle.budget_total:
-        raise _refuse("ballot.budgets_sum", N_("The budgets must add up to the cycle's total budget."), "budgets")
+        raise refuse("ballot.budgets_sum", N_("The budgets must add up to the cycle's total budget."), "budgets")
     existing = {b.name.casefold(): b for b in cycle.budgets}
     kept = []
     for position, (name, amount) in enumerate(wanted if len(wanted) > 1 else []):
@@ -223,7 +220,7 @@ def projects_on_ballot(cycle: Cycle, budget: Budget) -> list[Proposal]:
 # --- keys and pseudonyms ---------------------------------------------------------------
 
 def _sealed() -> Refused:
-    return _refuse("vote.sealed", N_("This vote is sealed: the results are final."))
+    return refuse("vote.sealed", N_("This vote is sealed: the results are final."))
 
 
 def _key_row(cycle_id: int) -> VotingKey | None:
@@ -260,7 +257,7 @@ def destroy_key(actor, cycle_id: int, now: datetime | None = None) -> None:
     begin_write()
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
-        raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+        raise refuse("cycle.missing", N_("There is no such budget cycle."))
     seal(actor, cycle, now)
     db.session.commit()
 
@@ -268,7 +265,7 @@ def destroy_key(actor, cycle_id: int, now: datetime | None = None) -> None:
 def seal(actor, cycle: Cycle, now: datetime) -> None:
     """Destroy the key inside the caller's transaction (results made final)."""
     if not phase_rules.results_exist(cycle.phase_enum):
-        raise _refuse("vote.key_in_use", N_("The voting key can only be destroyed once voting is over."))
+        raise refuse("vote.key_in_use", N_("The voting key can only be destroyed once voting is over."))
     row = _key_row(cycle.id)
     if row is None:
         db.session.add(VotingKey(cycle_id=cycle.id, key=None, created_at=now, destroyed_at=now))
@@ -308,13 +305,13 @@ def generate_codes(actor, cycle_id: int, count: int, label: str | None = None,
                    now: datetime | None = None) -> list[str]:
     """New codes for a cycle; the plain codes are returned once and never stored."""
     if not 1 <= count <= 5000:
-        raise _refuse("codes.count", N_("Make between 1 and 5000 codes at a time."), "count")
+        raise refuse("codes.count", N_("Make between 1 and 5000 codes at a time."), "count")
     begin_write()
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
-        raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+        raise refuse("cycle.missing", N_("There is no such budget cycle."))
     if cycle.phase_enum in (phase_rules.Phase.RESULTS, phase_rules.Phase.IMPLEMENTATION, phase_rules.Phase.CLOSED):
-        raise _refuse("codes.phase", N_("Voting is over: no new codes can be made."))
+        raise refuse("codes.phase", N_("Voting is over: no new codes can be made."))
     plain = [code_rules.new_code() for _ in range(count)]
     label = (label or "").strip()[:120] or None
     db.session.add_all(VotingCode(cycle_id=cycle.id, code_hash=_code_hash(cycle.id, c), label=label,
@@ -371,13 +368,13 @@ class Receipt:
 
 def _voting_open(cycle: Cycle, now: datetime) -> None:
     if not phase_rules.can_vote(cycles.state_of(cycle), now):
-        raise _refuse("vote.closed", N_("Voting is not open in this budget cycle."))
+        raise refuse("vote.closed", N_("Voting is not open in this budget cycle."))
 
 
 def check_voter(cycle: Cycle, voter: Voter, now: datetime) -> None:
     if voter.code is not None:
         if voter.code.cycle_id != cycle.id or voter.code.revoked_at is not None:
-            raise _refuse("vote.code", N_("This voting code is not valid for this vote."))
+            raise refuse("vote.code", N_("This voting code is not valid for this vote."))
         return
     from ypb.services import census  # census builds on this module's keys
 
@@ -401,7 +398,7 @@ def _current_voter(voter: Voter) -> Voter:
     code = db.session.scalars(select(VotingCode).where(VotingCode.id == voter.code.id)
                               .with_for_update(read=True).execution_options(populate_existing=True)).first()
     if code is None:
-        raise _refuse("vote.code", N_("This voting code is not valid for this vote."))
+        raise refuse("vote.code", N_("This voting code is not valid for this vote."))
     return Voter(code=code)
 
 
@@ -447,7 +444,7 @@ def cast(voter: Voter, cycle_id: int, budget_id: int | None, choices: dict[int, 
     begin_write()
     cycle = _locked_cycle(cycle_id)
     if cycle is None:
-        raise _refuse("cycle.missing", N_("There is no such budget cycle."))
+        raise refuse("cycle.missing", N_("There is no such budget cycle."))
     if (key_row := _key_row(cycle.id)) is not None and key_row.key is None:
         raise _sealed()
     _voting_open(cycle, now)
@@ -456,7 +453,7 @@ def cast(voter: Voter, cycle_id: int, budget_id: int | None, choices: dict[int, 
     budgets = _ensure_budget_rows(cycle)
     budget = next((b for b in budgets if b.id == budget_id), budgets[0] if budget_id is None else None)
     if budget is None:
-        raise _refuse("vote.budget", N_("Choose one of this vote's budgets."), "budget")
+        raise refuse("vote.budget", N_("Choose one of this vote's budgets."), "budget")
     projects = projects_on_ballot(cycle, budget)
     costs = {p.id: p.final_cost for p in projects}
     if refusals := ballot_refusals(rules_for(cycle, budget), choices, costs):
@@ -556,7 +553,7 @@ def totals(cycle_id: int) -> dict[int, dict[int, int]]:
     """Votes (or points) per project by budget — only once voting has closed."""
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None or not phase_rules.vote_totals_visible(cycle.phase_enum):
-        raise _refuse("vote.totals_hidden", N_("Vote totals are published when voting has closed."))
+        raise refuse("vote.totals_hidden", N_("Vote totals are published when voting has closed."))
     rows = db.session.execute(
         select(Ballot.budget_id, BallotChoice.proposal_id, func.sum(BallotChoice.points))
         .join(BallotChoice, BallotChoice.ballot_id == Ballot.id).join(Budget, Budget.id == Ballot.budget_id)

@@ -50,6 +50,8 @@ def test_mes_and_threshold(app, tmp_path):
     assert outcome["rule"] == "mes --sat cardinality" and outcome["cost"] <= 100
     strict = json.loads(run(app, tmp_path, SMALL, "--rule", "greedy", "--threshold", "3").output)
     assert strict["selected"] == ["1"]
+    filled = json.loads(run(app, tmp_path, SMALL, "--rule", "mes", "--completion", "add1-greedy").output)
+    assert filled["rule"] == "mes --sat cost --completion add1-greedy" and filled["cost"] <= 100
 
 
 def test_a_malformed_file_names_section_and_line(app, tmp_path):

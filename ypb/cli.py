@@ -111,9 +111,11 @@ def tick():
 @click.option("--rule", type=click.Choice(["greedy", "mes"]), required=True)
 @click.option("--sat", type=click.Choice(["cost", "cardinality", "points"]), default="cost", show_default=True,
               help="MES satisfaction; 'points' counts a voter's points (cumulative and ordinal ballots).")
+@click.option("--completion", type=click.Choice(["none", "greedy", "add1", "add1-exhaustive", "add1-greedy"]),
+              default="none", show_default=True, help="mes only: how the budget MES leaves unspent is used.")
 @click.option("--threshold", type=int, default=0, show_default=True,
               help="greedy only: minimum number of supporters a project needs.")
-def tally_command(path, rule, sat, threshold):
+def tally_command(path, rule, sat, completion, threshold):
     """Tally a Pabulib .pb file and print the outcome as JSON (for audits)."""
     import json
 
@@ -135,6 +137,7 @@ def tally_command(path, rule, sat, threshold):
             described += f" --threshold {threshold}"
     else:
         # On points ballots the cardinality satisfaction counts points: the 'points' rule.
-        outcome = tally.mes(instance, ballots, sat="cost" if sat == "cost" else "cardinality")
-        described = f"mes --sat {sat}"
+        outcome = tally.mes_completed(instance, ballots, sat="cost" if sat == "cost" else "cardinality",
+                                      completion=completion)
+        described = f"mes --sat {sat}" + (f" --completion {completion}" if completion != "none" else "")
     click.echo(json.dumps({"selected": list(outcome.selected), "cost": outcome.cost, "rule": described}))

@@ -24,9 +24,10 @@ from fractions import Fraction
 
 from ypb.domain.pabulib import Ballot, Instance
 
-__all__ = ["Outcome", "greedy", "mes"]
+__all__ = ["Outcome", "greedy", "mes", "mes_completed"]
 
 SATISFACTIONS = ("cost", "cardinality")
+COMPLETIONS = ("none", "greedy", "add1", "add1-exhaustive", "add1-greedy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +78,23 @@ def mes(instance: Instance, ballots: Sequence[Ballot], sat: str = "cost") -> Out
     n = len(ballots)
     if n == 0:
         return Outcome((), 0)
-    money = [Fraction(instance.budget, n)] * n
-    # For each project: (voter index, satisfaction) of its supporters.
+    return _outcome(instance, _mes_run(instance, _supporters(instance, ballots, sat), Fraction(instance.budget, n), n))
+
+
+def _supporters(instance: Instance, ballots: Sequence[Ballot], sat: str) -> dict[str, list[tuple[int, int]]]:
+    """For each project: (voter index, satisfaction) of the voters it gives positive satisfaction."""
     supporters: dict[str, list[tuple[int, int]]] = {p: [] for p in instance.projects}
     for i, ballot in enumerate(ballots):
         for pid, points in ballot.choices.items():
             utility = points * instance.projects[pid].cost if sat == "cost" else points
             if utility > 0:
                 supporters[pid].append((i, utility))
+    return supporters
+
+
+def _mes_run(instance: Instance, supporters: dict[str, list[tuple[int, int]]], share: Fraction, n: int) -> list[str]:
+    """One run of MES where each of the `n` voters starts with `share`; the selected ids."""
+    money = [share] * n
     selected = [p for p, s in supporters.items() if s and instance.projects[p].cost == 0]
     # A project's ρ never falls as voters spend, so its last ρ is a lower bound; start from cost / total.
     bound = {
@@ -111,7 +121,81 @@ def mes(instance: Instance, ballots: Sequence[Ballot], sat: str = "cost") -> Out
             money[i] -= min(money[i], rho * utility)
         selected.append(pid)
         del bound[pid]
+    return selected
+
+
+def mes_completed(
+    instance: Instance, ballots: Sequence[Ballot], sat: str = "cost", completion: str = "none"
+) -> Outcome:
+    """MES followed by a completion, as pabutools 1.2.3 computes them (`sat` is used by every MES run).
+
+    - "none": plain `mes`.
+    - "greedy": MES, then the projects left out taken by descending total support while they
+      fit in what remains of the budget (pabutools' `completion_by_rule_combination` of
+      MES and `greedy_utilitarian_welfare` with Cost_Sat).
+    - "add1": MES rerun with each voter's share raised by 1, 2, 3, ... (total budget + k·n,
+      pabutools' `exhaustion_by_budget_increase` with `budget_step` = n and
+      `exhaustive_stop=False`). Each run spends only what the voters hold, however much that
+      is; the first outcome costing more than the real budget ends the search and the last
+      outcome that fits is returned. The search also ends after share budget/n + budget
+      (pabutools' bound: total budget × (n + 1)), returning the last outcome.
+    - "add1-exhaustive": pabutools' `voter_budget_increment=1`: the same steps, but it also
+      stops at (and returns) the first outcome to which no supported project left out
+      (positive satisfaction, positive cost) could be added within the real budget.
+    - "add1-greedy": "add1", then the greedy fill of "greedy".
+
+    With no ballots nothing is selected, except by the greedy fill.
+    """
+    if sat not in SATISFACTIONS:
+        raise ValueError(f"sat must be one of {SATISFACTIONS}, not {sat!r}")
+    if completion not in COMPLETIONS:
+        raise ValueError(f"completion must be one of {COMPLETIONS}, not {completion!r}")
+    n = len(ballots)
+    supporters = _supporters(instance, ballots, sat)
+    share = Fraction(instance.budget, n) if n else Fraction(0)
+    selected: list[str] = []
+    if n == 0:
+        pass  # pabutools' MES selects nothing (and its budget-increase loop would never end)
+    elif completion in ("none", "greedy"):
+        selected = _mes_run(instance, supporters, share, n)
+    else:
+        exhaustive_stop = completion == "add1-exhaustive"
+        candidates = [p for p, s in supporters.items() if s and instance.projects[p].cost > 0]
+        step = 0
+        # pabutools' bound for "add1": budget + step·n <= budget·(n + 1). The exhaustive variant has
+        # none; it still ends, since once every voter can pay for every project alone, MES selects
+        # every supported project: the outcome either no longer fits or is exhaustive.
+        while exhaustive_stop or step <= instance.budget:
+            outcome = _mes_run(instance, supporters, share + step, n)
+            cost = sum(instance.projects[p].cost for p in outcome)
+            if cost > instance.budget:
+                break
+            selected = outcome
+            if exhaustive_stop and all(
+                p in outcome or cost + instance.projects[p].cost > instance.budget for p in candidates
+            ):
+                break
+            step += 1
+    if completion in ("greedy", "add1-greedy"):
+        selected = _greedy_fill(instance, ballots, selected)
     return _outcome(instance, selected)
+
+
+def _greedy_fill(instance: Instance, ballots: Sequence[Ballot], selected: list[str]) -> list[str]:
+    """`selected`, then the other projects by descending total support (ties by id) while they fit."""
+    support = dict.fromkeys(instance.projects, 0)
+    for ballot in ballots:
+        for pid, points in ballot.choices.items():
+            support[pid] += points
+    taken = set(selected)
+    remaining = instance.budget - sum(instance.projects[p].cost for p in selected)
+    result = list(selected)
+    for pid in sorted((p for p in instance.projects if p not in taken), key=lambda p: (-support[p], p)):
+        cost = instance.projects[pid].cost
+        if cost <= remaining:
+            result.append(pid)
+            remaining -= cost
+    return result
 
 
 def _rho(cost: int, supporters: list[tuple[int, int]], money: list[Fraction]) -> Fraction | None:

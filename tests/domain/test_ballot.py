@@ -7,12 +7,17 @@ No app: one ballot of six projects (COSTS) under a budget of €500.00 (BUDGET).
 from __future__ import annotations
 
 import ast
-import re
-import sys
-from pathlib import Path
 
 import pytest
 
+from tests.domain.source_checks import (
+    assert_filled,
+    assert_marked_for_translation,
+    declared_codes,
+    imports_outside_stdlib,
+    refusal_calls,
+    tree,
+)
 from ypb.domain import ballot
 from ypb.domain.ballot import (
     BALLOT_TYPE_LABELS,
@@ -457,41 +462,27 @@ CODE_PATTERN = r'"((?:ballot|rules)\.[a-z_]+)"'
 
 
 def test_every_refusal_code_is_exercised():
-    declared = set(re.findall(CODE_PATTERN, Path(ballot.__file__).read_text()))
+    declared = declared_codes(ballot, CODE_PATTERN)
     assert len(declared) >= 20
     assert declared == {r.code for r in ALL_REFUSALS}
 
 
 @pytest.mark.parametrize("refusal", ALL_REFUSALS, ids=lambda r: r.code)
 def test_message_placeholders_are_filled_by_params(refusal):
-    placeholders = set(re.findall(r"%\((\w+)\)s", refusal.message))
-    assert placeholders <= set(refusal.params)
-    filled = refusal.message % refusal.params
-    assert "%(" not in filled and filled.endswith(".")
-
-
-def _tree() -> ast.Module:
-    return ast.parse(Path(ballot.__file__).read_text())
+    assert_filled(refusal)
 
 
 def test_every_refusal_message_is_marked_for_translation():
-    # Babel only extracts literals wrapped in N_(...); a bare string would stay English.
-    calls = [
-        node
-        for node in ast.walk(_tree())
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Refusal"
-    ]
+    calls = refusal_calls(ballot)
     assert len(calls) >= 20
     for call in calls:
-        message = call.args[1]
-        assert isinstance(message, ast.Call) and message.func.id == "N_", ast.unparse(call)
-        assert isinstance(message.args[0], ast.Constant)
+        assert_marked_for_translation(call)
 
 
 def test_every_label_is_marked_for_translation():
     labels = next(
         node.value
-        for node in ast.walk(_tree())
+        for node in ast.walk(tree(ballot))
         if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "BALLOT_TYPE_LABELS"
     )
     values = labels.args[0].values
@@ -500,11 +491,5 @@ def test_every_label_is_marked_for_translation():
 
 
 def test_module_is_pure():
-    imported = set()
-    for node in ast.walk(_tree()):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module)
-    outside = {m for m in imported if m.split(".")[0] not in sys.stdlib_module_names}
+    outside = imports_outside_stdlib(ballot)
     assert outside and all(m.startswith("ypb.domain.") for m in outside), outside

@@ -5,16 +5,19 @@ No app: states are built from plain values around one fixed calendar (SCHEDULE).
 
 from __future__ import annotations
 
-import ast
-import re
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import product
-from pathlib import Path
 
 import pytest
 
+from tests.domain.source_checks import (
+    assert_filled,
+    assert_marked_for_translation,
+    declared_codes,
+    imports_outside_stdlib,
+    refusal_calls,
+)
 from ypb.domain import cycle
 from ypb.domain.cycle import (
     PHASES,
@@ -614,42 +617,22 @@ CODE_PATTERN = r'"((?:schedule|transition|feedback|review|ballot|voting|results)
 
 
 def test_every_refusal_code_is_exercised():
-    declared = set(re.findall(CODE_PATTERN, Path(cycle.__file__).read_text()))
+    declared = declared_codes(cycle, CODE_PATTERN)
     assert declared == {r.code for r in ALL_REFUSALS}
 
 
 @pytest.mark.parametrize("refusal", ALL_REFUSALS, ids=lambda r: r.code)
 def test_message_placeholders_are_filled_by_params(refusal):
-    placeholders = set(re.findall(r"%\((\w+)\)s", refusal.message))
-    assert placeholders <= set(refusal.params)
-    filled = refusal.message % refusal.params
-    assert "%(" not in filled and filled.endswith(".")
-
-
-def _tree() -> ast.Module:
-    return ast.parse(Path(cycle.__file__).read_text())
+    assert_filled(refusal)
 
 
 def test_every_refusal_message_is_marked_for_translation():
-    # Babel only extracts literals wrapped in N_(...); a bare string would stay English.
-    calls = [
-        node
-        for node in ast.walk(_tree())
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Refusal"
-    ]
+    calls = refusal_calls(cycle)
     assert calls
     for call in calls:
-        message = call.args[1]
-        assert isinstance(message, ast.Call) and message.func.id == "N_", ast.unparse(call)
-        assert isinstance(message.args[0], ast.Constant)
+        assert_marked_for_translation(call)
 
 
 def test_module_is_pure():
-    imported = set()
-    for node in ast.walk(_tree()):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module)
-    outside = {m for m in imported if m.split(".")[0] not in sys.stdlib_module_names}
+    outside = imports_outside_stdlib(cycle)
     assert outside and all(m.startswith("ypb.domain.") for m in outside), outside

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.domain.test_tally import random_pb
 from ypb.domain.pabulib import Ballot, Instance, Project, parse_pabulib
 from ypb.domain.tally import Outcome, mes, mes_completed
 
@@ -92,19 +93,6 @@ def pabutools_completed(pabutools_args, sat: str, completion: str) -> tuple[str,
         rules = [exhaustion_by_budget_increase, greedy_utilitarian_welfare]
         result = completion_by_rule_combination(instance, profile, rules, [add1, {"sat_class": Cost_Sat}])
     return tuple(sorted(p.name for p in result))
-
-
-def random_pb(rng: random.Random) -> str:
-    """Same shape as in test_tally.py: ids 1–11, some free projects, 1–15 approval voters."""
-    ids = [str(i) for i in range(1, rng.randint(2, 12))]
-    costs = {p: rng.choice([0, 5, 10, 10, 20, 25, 40, 80, 150]) for p in ids}
-    budget = rng.choice([30, 60, 100, 120])
-    lines = ["META", "key;value", f"budget;{budget}", "vote_type;approval", "PROJECTS", "project_id;cost"]
-    lines += [f"{p};{c}" for p, c in costs.items()]
-    lines += ["VOTES", "voter_id;vote"]
-    for v in range(rng.randint(1, 15)):
-        lines.append(f"v{v};{','.join(rng.sample(ids, rng.randint(1, min(4, len(ids)))))}")
-    return "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -113,9 +113,11 @@ def tick():
               help="MES satisfaction; 'points' counts a voter's points (cumulative and ordinal ballots).")
 @click.option("--completion", type=click.Choice(["none", "greedy", "add1", "add1-exhaustive", "add1-greedy"]),
               default="none", show_default=True, help="mes only: how the budget MES leaves unspent is used.")
+@click.option("--compare-greedy", is_flag=True,
+              help="mes only: keep the MES outcome unless more voters prefer the greedy one (Wieliczka).")
 @click.option("--threshold", type=int, default=0, show_default=True,
               help="greedy only: minimum number of supporters a project needs.")
-def tally_command(path, rule, sat, completion, threshold):
+def tally_command(path, rule, sat, completion, compare_greedy, threshold):
     """Tally a Pabulib .pb file and print the outcome as JSON (for audits)."""
     import json
 
@@ -136,8 +138,9 @@ def tally_command(path, rule, sat, completion, threshold):
         if threshold:
             described += f" --threshold {threshold}"
     else:
-        # On points ballots the cardinality satisfaction counts points: the 'points' rule.
-        outcome = tally.mes_completed(instance, ballots, sat="cost" if sat == "cost" else "cardinality",
-                                      completion=completion)
+        outcome = tally.mes_completed(instance, ballots, sat=sat, completion=completion,
+                                      compare_greedy=compare_greedy)
         described = f"mes --sat {sat}" + (f" --completion {completion}" if completion != "none" else "")
+        if compare_greedy:
+            described += " --compare-greedy"
     click.echo(json.dumps({"selected": list(outcome.selected), "cost": outcome.cost, "rule": described}))

@@ -18,7 +18,8 @@ section's name followed by a `;`-separated header line and rows. Keys and ids ar
 
 Entries with 0 points are left out, so a project is in `choices` exactly when the voter supports it.
 A project listed twice is an error, except on points ballots, where its points add up (pabutools
-keeps only the last entry instead).
+keeps only the last entry instead). Voters who wrote the same vote share one `choices` dict: treat
+it as read-only.
 
 It does not tally (see `ypb.domain.tally`) nor check election rules such as ballot length.
 """
@@ -114,6 +115,8 @@ def parse_pabulib(source: str | Iterable[str]) -> tuple[Instance, list[Ballot]]:
     ballots: list[Ballot] = []
     seen_voters: set[str] = set()
     vote_columns: tuple[int, int, int | None] = (0, 0, None)
+    # Identical votes share one choices dict: parsed once, and the tally groups voters by it.
+    same_votes: dict[tuple[str, str], dict[str, int]] = {}
 
     for number, line in _lines(source):
         name = line.strip()
@@ -156,7 +159,7 @@ def parse_pabulib(source: str | Iterable[str]) -> tuple[Instance, list[Ballot]]:
             projects[project.id] = project
         else:
             assert instance is not None
-            ballot = _ballot(instance, vote_columns, cells, number)
+            ballot = _ballot(instance, vote_columns, cells, number, same_votes)
             if ballot.voter_id in seen_voters:
                 raise PabulibError(current, number, f"voter {ballot.voter_id!r} appears twice")
             seen_voters.add(ballot.voter_id)
@@ -202,7 +205,8 @@ def _instance(meta: dict[str, str], lines: dict[str, int], projects: dict[str, P
     return Instance(meta, projects, budget, vote_type)
 
 
-def _ballot(instance: Instance, columns: tuple[int, int, int | None], cells: list[str], number: int) -> Ballot:
+def _ballot(instance: Instance, columns: tuple[int, int, int | None], cells: list[str], number: int,
+            same_votes: dict[tuple[str, str], dict[str, int]]) -> Ballot:
     section = "VOTES"
     voter_col, vote_col, points_col = columns
     needed = max(voter_col, vote_col, points_col or 0)
@@ -211,13 +215,22 @@ def _ballot(instance: Instance, columns: tuple[int, int, int | None], cells: lis
     voter_id = cells[voter_col].strip()
     if not voter_id:
         raise PabulibError(section, number, "empty voter_id")
-    vote = cells[vote_col].strip()
+    key = (cells[vote_col], cells[points_col] if points_col is not None else "")
+    choices = same_votes.get(key)
+    if choices is None:
+        choices = same_votes[key] = _choices(instance, key[0], key[1] if points_col is not None else None, number)
+    return Ballot(voter_id, choices)
+
+
+def _choices(instance: Instance, vote_text: str, points_text: str | None, number: int) -> dict[str, int]:
+    section = "VOTES"
+    vote = vote_text.strip()
     ids = [v.strip() for v in vote.split(",")] if vote else []
     kind = instance.vote_type
     points: list[Any]
     if kind in ("cumulative", "scoring"):
-        assert points_col is not None
-        raw = cells[points_col].strip()
+        assert points_text is not None
+        raw = points_text.strip()
         texts = raw.split(",") if raw else []
         if len(texts) != len(ids):
             raise PabulibError(section, number, f"{len(ids)} projects but {len(texts)} points")
@@ -237,10 +250,10 @@ def _ballot(instance: Instance, columns: tuple[int, int, int | None], cells: lis
             raise PabulibError(section, number, f"negative points for {raw_id!r}")
         if project.id in choices or (not score and project.id in seen):
             # Points given in several entries add up (Częstochowa has "579,579,579,579;1,1,1,1").
-            if points_col is None:
+            if points_text is None:
                 raise PabulibError(section, number, f"project {raw_id!r} listed twice")
             choices[project.id] = choices.get(project.id, 0) + score
         elif score:
             choices[project.id] = score
         seen.add(project.id)
-    return Ballot(voter_id, choices)
+    return choices

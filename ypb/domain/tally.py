@@ -5,15 +5,18 @@ This module owns the rules and their `Outcome`:
 - `greedy`: projects by total support (the sum of points; 1 per voter on approval ballots),
   each taken if it still fits in the budget, optionally only those with at least `threshold`
   supporters;
-- `mes`: the Method of Equal Shares with exact rationals (`fractions.Fraction`), satisfaction
-  "cost" (points × cost) or "cardinality" (points).
+- `mes` / `mes_completed` / `tally_run`: the Method of Equal Shares with satisfaction "cost"
+  (points × cost), "cardinality" (1 per supported project) or "points", its completions and
+  Wieliczka's comparison with greedy. The runs themselves are in `ypb.domain.mes_engine`
+  (floats screen, exact rationals settle every close call).
 
-Both aim to give the same selected set as pabutools (`greedy_utilitarian_welfare` with Cost_Sat,
-`method_of_equal_shares` with Cost_Sat / Cardinality_Sat, lexicographic tie-breaking) on approval
-ballots. Ties are broken by the project id compared as a string ("10" before "9"), as pabutools
-does. On points ballots ours weight by points; pabutools' Cost_Sat would count them as approval.
+They give the same selected set as pabutools 1.2.3 (`greedy_utilitarian_welfare` with Cost_Sat,
+`method_of_equal_shares` with Cost_Sat / Cardinality_Sat / Additive_Cardinal_Sat, lexicographic
+tie-breaking). Ties are broken by the project id compared as a string ("10" before "9"), as
+pabutools does. On points ballots greedy orders by points (pabutools' Cost_Sat would count them
+as approvals; an additive satisfaction of points × cost reproduces ours).
 
-Speed is not a goal yet; correctness is. It does not parse files (see `ypb.domain.pabulib`).
+It does not parse files (see `ypb.domain.pabulib`).
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ypb.domain.mes_engine import SATISFACTIONS, Profile, RunResult, profile_of, run
 from ypb.domain.pabulib import Ballot, Instance
 
-__all__ = ["Outcome", "greedy", "mes", "mes_completed"]
+__all__ = ["MesTally", "Outcome", "greedy", "mes", "mes_completed", "tally_run"]
 
-SATISFACTIONS = ("cost", "cardinality")
 COMPLETIONS = ("none", "greedy", "add1", "add1-exhaustive", "add1-greedy")
 
 
@@ -69,63 +72,16 @@ def mes(instance: Instance, ballots: Sequence[Ballot], sat: str = "cost") -> Out
     Each round, among projects whose supporters still hold enough money, the one with the
     lowest ρ wins: the smallest price per unit of satisfaction such that supporters paying
     min(their money, ρ × their satisfaction) cover its cost. Ties go to the smallest id as a
-    string. Projects costing 0 that someone supports are selected without payment under
-    cardinality satisfaction; under cost satisfaction they give 0 satisfaction, so, as in
-    pabutools, they are never selected. With no ballots nothing is selected.
+    string. A supported project costing 0 is selected first when its satisfaction is positive
+    (under "cost" satisfaction it gives none, so, as in pabutools, it is never selected).
+    With no ballots nothing is selected.
     """
-    if sat not in SATISFACTIONS:
-        raise ValueError(f"sat must be one of {SATISFACTIONS}, not {sat!r}")
-    n = len(ballots)
-    if n == 0:
-        return Outcome((), 0)
-    return _outcome(instance, _mes_run(instance, _supporters(instance, ballots, sat), Fraction(instance.budget, n), n))
-
-
-def _supporters(instance: Instance, ballots: Sequence[Ballot], sat: str) -> dict[str, list[tuple[int, int]]]:
-    """For each project: (voter index, satisfaction) of the voters it gives positive satisfaction."""
-    supporters: dict[str, list[tuple[int, int]]] = {p: [] for p in instance.projects}
-    for i, ballot in enumerate(ballots):
-        for pid, points in ballot.choices.items():
-            utility = points * instance.projects[pid].cost if sat == "cost" else points
-            if utility > 0:
-                supporters[pid].append((i, utility))
-    return supporters
-
-
-def _mes_run(instance: Instance, supporters: dict[str, list[tuple[int, int]]], share: Fraction, n: int) -> list[str]:
-    """One run of MES where each of the `n` voters starts with `share`; the selected ids."""
-    money = [share] * n
-    selected = [p for p, s in supporters.items() if s and instance.projects[p].cost == 0]
-    # A project's ρ never falls as voters spend, so its last ρ is a lower bound; start from cost / total.
-    bound = {
-        p: Fraction(instance.projects[p].cost, sum(u for _, u in s))
-        for p, s in supporters.items()
-        if s and instance.projects[p].cost > 0
-    }
-    while bound:
-        best: tuple[Fraction, str] | None = None
-        for pid in sorted(bound, key=lambda p: (bound[p], p)):
-            if best is not None and bound[pid] > best[0]:
-                break  # this and every later bound exceeds the best ρ found
-            rho = _rho(instance.projects[pid].cost, supporters[pid], money)
-            if rho is None:
-                del bound[pid]  # its supporters can no longer pay; they only get poorer
-                continue
-            bound[pid] = rho
-            if best is None or (rho, pid) < best:
-                best = (rho, pid)
-        if best is None:
-            break
-        rho, pid = best
-        for i, utility in supporters[pid]:
-            money[i] -= min(money[i], rho * utility)
-        selected.append(pid)
-        del bound[pid]
-    return selected
+    return mes_completed(instance, ballots, sat)
 
 
 def mes_completed(
-    instance: Instance, ballots: Sequence[Ballot], sat: str = "cost", completion: str = "none"
+    instance: Instance, ballots: Sequence[Ballot], sat: str = "cost", completion: str = "none",
+    compare_greedy: bool = False,
 ) -> Outcome:
     """MES followed by a completion, as pabutools 1.2.3 computes them (`sat` is used by every MES run).
 
@@ -144,41 +100,101 @@ def mes_completed(
       (positive satisfaction, positive cost) could be added within the real budget.
     - "add1-greedy": "add1", then the greedy fill of "greedy".
 
+    `compare_greedy` (Wieliczka's comparison step): the outcome above is replaced by the
+    greedy one when more voters prefer the greedy one, a voter preferring the outcome that
+    spends more on the projects they voted for.
+
     With no ballots nothing is selected, except by the greedy fill.
     """
+    return tally_run(instance, ballots, sat, completion, compare_greedy).outcome
+
+
+@dataclass(frozen=True, slots=True)
+class MesTally:
+    """What an MES tally did, for explanations: the outcome and the run it kept."""
+
+    outcome: Outcome
+    profile: Profile | None
+    run: RunResult | None  # the MES run whose selection was kept (None without ballots)
+    share: Fraction  # each voter's share in that run
+    filled: tuple[str, ...]  # projects added by the greedy fill, in order
+    replaced_by_greedy: bool
+    runs: int  # how many MES runs the completion needed
+
+
+def tally_run(
+    instance: Instance, ballots: Sequence[Ballot], sat: str = "cost", completion: str = "none",
+    compare_greedy: bool = False,
+) -> MesTally:
+    """`mes_completed`, keeping what the explanations need."""
     if sat not in SATISFACTIONS:
         raise ValueError(f"sat must be one of {SATISFACTIONS}, not {sat!r}")
     if completion not in COMPLETIONS:
         raise ValueError(f"completion must be one of {COMPLETIONS}, not {completion!r}")
     n = len(ballots)
-    supporters = _supporters(instance, ballots, sat)
-    share = Fraction(instance.budget, n) if n else Fraction(0)
+    costs = {pid: project.cost for pid, project in instance.projects.items()}
     selected: list[str] = []
-    if n == 0:
-        pass  # pabutools' MES selects nothing (and its budget-increase loop would never end)
-    elif completion in ("none", "greedy"):
-        selected = _mes_run(instance, supporters, share, n)
-    else:
-        exhaustive_stop = completion == "add1-exhaustive"
-        candidates = [p for p, s in supporters.items() if s and instance.projects[p].cost > 0]
-        step = 0
-        # pabutools' bound for "add1": budget + step·n <= budget·(n + 1). The exhaustive variant has
-        # none; it still ends, since once every voter can pay for every project alone, MES selects
-        # every supported project: the outcome either no longer fits or is exhaustive.
-        while exhaustive_stop or step <= instance.budget:
-            outcome = _mes_run(instance, supporters, share + step, n)
-            cost = sum(instance.projects[p].cost for p in outcome)
-            if cost > instance.budget:
-                break
-            selected = outcome
-            if exhaustive_stop and all(
-                p in outcome or cost + instance.projects[p].cost > instance.budget for p in candidates
-            ):
-                break
-            step += 1
+    kept: RunResult | None = None
+    profile: Profile | None = None
+    share = Fraction(instance.budget, n) if n else Fraction(0)
+    runs = 0
+    if n:  # without ballots pabutools' MES selects nothing (and its budget-increase loop would never end)
+        profile = profile_of(instance, ballots, sat)
+        if completion in ("none", "greedy"):
+            kept = run(profile, share)
+            runs = 1
+        else:
+            kept, share, runs = _add1(instance, profile, share, exhaustive_stop=completion == "add1-exhaustive")
+        if kept is not None:
+            selected = [profile.ids[p] for p in kept.order]
+    filled: list[str] = []
     if completion in ("greedy", "add1-greedy"):
-        selected = _greedy_fill(instance, ballots, selected)
-    return _outcome(instance, selected)
+        filled = _greedy_fill(instance, ballots, selected)[len(selected):]
+        selected = selected + filled
+    replaced = False
+    if compare_greedy:
+        alternative = list(greedy(instance, ballots).selected)
+        if _prefer(ballots, costs, alternative, selected) > _prefer(ballots, costs, selected, alternative):
+            selected, replaced = alternative, True
+    return MesTally(_outcome(instance, selected), profile, kept, share, tuple(filled), replaced, runs)
+
+
+def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop: bool):
+    """The add1 search: (the kept run or None, the share it used, the number of runs)."""
+    costs = profile.costs
+    candidates = [p for p in range(len(costs)) if profile.total_utility[p] and costs[p] > 0]
+    kept: RunResult | None = None
+    kept_share = share
+    step = 0
+    runs = 0
+    # pabutools' bound for "add1": budget + step·n <= budget·(n + 1). The exhaustive variant has
+    # none; it still ends, since once every voter can pay for every project alone, MES selects
+    # every supported project: the outcome either no longer fits or is exhaustive.
+    while exhaustive_stop or step <= instance.budget:
+        result = run(profile, share + step)
+        runs += 1
+        cost = sum(costs[p] for p in result.order)
+        if cost > instance.budget:
+            break
+        kept, kept_share = result, share + step
+        if exhaustive_stop:
+            chosen = set(result.order)
+            if all(p in chosen or cost + costs[p] > instance.budget for p in candidates):
+                break
+        step += 1
+    return kept, kept_share, runs
+
+
+def _prefer(ballots: Sequence[Ballot], costs: dict[str, int], first: list[str], second: list[str]) -> int:
+    """How many voters' supported projects cost more in total in `first` than in `second`."""
+    only_first = set(first) - set(second)
+    only_second = set(second) - set(first)
+    count = 0
+    for ballot in ballots:
+        gain = sum(costs[p] for p in ballot.choices if p in only_first)
+        loss = sum(costs[p] for p in ballot.choices if p in only_second)
+        count += gain > loss
+    return count
 
 
 def _greedy_fill(instance: Instance, ballots: Sequence[Ballot], selected: list[str]) -> list[str]:
@@ -196,20 +212,3 @@ def _greedy_fill(instance: Instance, ballots: Sequence[Ballot], selected: list[s
             result.append(pid)
             remaining -= cost
     return result
-
-
-def _rho(cost: int, supporters: list[tuple[int, int]], money: list[Fraction]) -> Fraction | None:
-    """The lowest price per unit of satisfaction at which `supporters` cover `cost`, or None."""
-    if sum(money[i] for i, _ in supporters) < cost:
-        return None
-    # Voters who cannot pay ρ × utility pay all they have; try them poorest (per utility) first.
-    ordered = sorted(supporters, key=lambda s: money[s[0]] / s[1])
-    paid = Fraction(0)
-    weight = sum(u for _, u in supporters)
-    for i, utility in ordered:
-        rho = (cost - paid) / weight
-        if rho * utility <= money[i]:
-            return rho
-        paid += money[i]
-        weight -= utility
-    return None  # unreachable when the money suffices

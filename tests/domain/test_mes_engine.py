@@ -1,0 +1,70 @@
+"""The fast MES engine: close calls are settled exactly, points and comparison with greedy."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ypb.domain import mes_engine
+from ypb.domain.pabulib import Ballot, Instance, Project
+from ypb.domain.tally import greedy, mes_completed, tally_run
+
+
+def make(costs: dict[str, int], budget: int, votes: list[dict[str, int]], vote_type="approval"):
+    projects = {p: Project(p, c) for p, c in costs.items()}
+    return Instance({}, projects, budget, vote_type), [Ballot(str(i), dict(v)) for i, v in enumerate(votes)]
+
+
+def test_a_difference_floats_cannot_see_is_decided_exactly():
+    # ρ of "a" and "b" differ by one part in 10**13: below the float screen's margin.
+    big = 10**13
+    instance, ballots = make({"a": big + 1, "b": big}, big + 1, [{"a": 1, "b": 1}] * 3)
+    profile = mes_engine.profile_of(instance, ballots, "cardinality")
+    result = mes_engine.run(profile, Fraction(instance.budget, 3))
+    assert [profile.ids[p] for p in result.order] == ["b"]
+    assert result.exact_calls >= 1
+
+
+def test_an_exact_tie_goes_to_the_smaller_id_as_a_string():
+    instance, ballots = make({"9": 50, "10": 50}, 50, [{"9": 1, "10": 1}] * 4)
+    tally = tally_run(instance, ballots, "cost")
+    assert tally.outcome.selected == ("10",)
+    assert tally.run.exact_calls >= 1
+
+
+def test_supporters_who_cannot_quite_pay_are_found_exactly():
+    # Two voters hold exactly 50 each; "a" costs 100: affordable only to the last cent.
+    instance, ballots = make({"a": 100, "b": 101}, 100, [{"a": 1, "b": 1}, {"a": 1, "b": 1}])
+    assert mes_completed(instance, ballots).selected == ("a",)
+
+
+def test_points_satisfaction_weights_by_points_and_cardinality_counts_projects():
+    # Voter 0 gives all 10 points to "a"; voters 1 and 2 give 1 point each to "b" and 9 to "c".
+    votes = [{"a": 10}, {"b": 1, "c": 9}, {"b": 1, "c": 9}]
+    instance, ballots = make({"a": 30, "b": 20, "c": 40}, 60, votes, "cumulative")
+    assert mes_completed(instance, ballots, "points").selected == ("c",)
+    # Counting projects, "b" is as good as "c" for voters 1 and 2 and cheaper.
+    assert mes_completed(instance, ballots, "cardinality").selected == ("b",)
+
+
+def test_comparison_keeps_mes_unless_more_voters_prefer_greedy():
+    # Greedy funds the big project 6 voters like; MES splits the money between two groups.
+    votes = [{"big": 1}] * 6 + [{"small": 1}] * 5
+    instance, ballots = make({"big": 100, "small": 50}, 100, votes)
+    assert greedy(instance, ballots).selected == ("big",)
+    plain = tally_run(instance, ballots, "cost", "add1")
+    assert plain.outcome.selected == ("small",)
+    compared = tally_run(instance, ballots, "cost", "add1", compare_greedy=True)
+    assert compared.outcome.selected == ("big",) and compared.replaced_by_greedy
+    # With 7 voters for "small", more voters prefer the MES outcome: it stays.
+    instance, ballots = make({"big": 100, "small": 50}, 100, [{"big": 1}] * 6 + [{"small": 1}] * 7)
+    kept = tally_run(instance, ballots, "cost", "add1", compare_greedy=True)
+    assert kept.outcome.selected == ("small",) and not kept.replaced_by_greedy
+
+
+def test_identical_votes_are_grouped_into_one_type():
+    shared = {"a": 1}
+    instance, _ = make({"a": 10}, 10, [])
+    ballots = [Ballot(str(i), shared) for i in range(1000)] + [Ballot("x", {"a": 1})]
+    profile = mes_engine.profile_of(instance, ballots)
+    assert profile.voters == 1001 and profile.type_count == 2
+    assert mes_completed(instance, ballots).selected == ("a",)

@@ -459,6 +459,24 @@ def review_refusals(state: CycleState, now: datetime) -> list[Refusal]:
     return []
 
 
+def ratify_refusals(state: CycleState, now: datetime) -> list[Refusal]:
+    """Why the draft results may not be confirmed now; empty means they may."""
+    _require_utc(now, "now")
+    if state.phase is not Phase.RESULTS:
+        return [Refusal("results.wrong_phase",
+                        N_("Results can only be confirmed in the results phase. The budget round is in the "
+                           "%(phase)s phase."), {"phase": state.phase})]
+    if state.results_ratified:
+        return [Refusal("results.already_ratified", N_("These results have already been confirmed."), {})]
+    end = state.schedule.results_end
+    if end is not None and now < end:
+        # The draft results are open for comments until then: feedback before approval.
+        return [Refusal("results.feedback_open",
+                        N_("The results can't be confirmed yet: everyone may comment on the draft results "
+                           "until %(end)s."), {"end": end})]
+    return []
+
+
 # --- schedule and timeline ----------------------------------------------------------------
 
 

@@ -177,10 +177,11 @@ def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop
         if cost > instance.budget:
             break
         kept, kept_share = result, share + step
-        if exhaustive_stop:
-            chosen = set(result.order)
-            if all(p in chosen or cost + costs[p] > instance.budget for p in candidates):
-                break
+        chosen = set(result.order)
+        if len(chosen) >= len(candidates) and all(p in chosen for p in candidates):
+            break  # every supported project is in: richer voters select them all again, it can only repeat
+        if exhaustive_stop and all(p in chosen or cost + costs[p] > instance.budget for p in candidates):
+            break
         step += 1
     return kept, kept_share, runs
 

@@ -14,6 +14,7 @@ from ypb.models.proposal import (
     Verdict,
     revision_addresses,
 )
+from ypb.models.results import TallyResult
 from ypb.models.voting import (
     Ballot,
     BallotChoice,
@@ -27,6 +28,7 @@ from ypb.models.voting import (
 
 __all__ = [
     "Ballot", "BallotChoice", "Budget", "CensusEntry", "PaperBatch", "Participation", "VotingCode", "VotingKey",
+    "TallyResult",
     "AuditEntry", "Base", "Category", "Comment", "CommentReport", "Cycle", "FeasibilityNote",
     "Municipality", "Notification", "Proposal", "ProposalStatus", "Revision", "User", "Verdict",
     "revision_addresses",

@@ -21,6 +21,8 @@ class Cycle(Base):
         CheckConstraint("ballot_type IS NULL OR ballot_type IN ('approval', 'knapsack', 'cumulative')",
                         name="ballot_type_known"),
         CheckConstraint("budget_choice IN ('one', 'each')", name="budget_choice_known"),
+        CheckConstraint("tally_rule IN ('greedy', 'mes-add1', 'mes-add1-compare')", name="tally_rule_known"),
+        CheckConstraint("tally_threshold >= 0", name="tally_threshold_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -44,6 +46,12 @@ class Cycle(Base):
     voting_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     results_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     results_ratified: Mapped[bool] = mapped_column(Boolean, default=False)
+    results_ratified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    results_ratified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The counting rule, fixed before voting opens: "greedy", "mes-add1" or "mes-add1-compare"
+    # (see ypb.domain.explain.RULES); greedy may require a minimum number of supporters.
+    tally_rule: Mapped[str] = mapped_column(String(20), default="greedy", server_default="greedy")
+    tally_threshold: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # Ballot settings: they shape the vote, so they lock when voting opens.
     ballot_type: Mapped[str | None] = mapped_column(String(20))

@@ -277,6 +277,11 @@ def _move(cycle: Cycle, target: Phase, now: datetime, actor="system") -> None:
     cycle.phase_started_at = now
     if target == Phase.FEEDBACK:
         cycle.feedback_started_at = now
+    if target == Phase.RESULTS:
+        # Draft results exist from the moment voting closes, in the same transaction.
+        from ypb.services import results
+
+        results.compute(cycle, now)
     if target == Phase.IMPLEMENTATION:
         # Results are final: destroy the voting key, so no ballot can be linked to a voter again.
         from ypb.services import voting

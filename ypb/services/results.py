@@ -1,0 +1,186 @@
+"""Results: the tally when voting closes (draft), its ratification, and the anonymised ballots file.
+
+When a cycle moves from voting to results, `compute` runs the cycle's counting rule on every
+budget and stores a `TallyResult` with each project's reason. The results are a draft during the
+short feedback window (`results_end`); then the secretary ratifies them (`ratify`), after which
+work on the projects may start. Draft results are public: feedback before approval.
+
+`pb_file` writes a budget's ballots in Pabulib's `.pb` format: no voter ids, no timestamps, no
+channel, in the order of the ballots' random ids (a shuffle unrelated to when or how anyone
+voted), so anyone can re-count with pabutools or `flask --app app ypb tally`. The SHA-256 of
+that exact text is stored with the result and shown on the results page.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ypb.database import begin_write
+from ypb.domain import cycle as phase_rules
+from ypb.domain.ballot import BallotType
+from ypb.domain.explain import RULES, explain
+from ypb.domain.messages import N_
+from ypb.domain.pabulib import Ballot as PbBallot
+from ypb.domain.pabulib import Instance, Project
+from ypb.extensions import db
+from ypb.models import Ballot, Budget, Cycle, Proposal, TallyResult
+from ypb.models.base import utcnow
+from ypb.services import Refused, audit, cycles, refuse, use_case, voting
+
+
+@dataclass(frozen=True)
+class BudgetResult:
+    budget: Budget
+    result: TallyResult
+    proposals: dict[int, Proposal]
+
+
+def _vote_type(cycle: Cycle) -> str:
+    return "cumulative" if cycle.ballot_type == BallotType.CUMULATIVE.value else "approval"
+
+
+def instance_for(cycle: Cycle, budget: Budget) -> tuple[Instance, list[PbBallot], dict[int, Proposal]]:
+    """One budget's projects and ballots as the tally sees them (project ids are proposal ids)."""
+    proposals = {p.id: p for p in voting.projects_on_ballot(cycle, budget)}
+    projects = {str(pid): Project(str(pid), p.final_cost or 0, p.title) for pid, p in proposals.items()}
+    meta = {"description": cycle.title, "budget": str(budget.amount), "vote_type": _vote_type(cycle)}
+    instance = Instance(meta, projects, budget.amount, _vote_type(cycle))
+    rows = db.session.scalars(select(Ballot).where(Ballot.budget_id == budget.id).order_by(Ballot.id))
+    ballots = []
+    for number, ballot in enumerate(rows, start=1):
+        choices = {str(c.proposal_id): c.points for c in sorted(ballot.choices, key=lambda c: c.proposal_id)
+                   if c.points > 0 and str(c.proposal_id) in projects}
+        ballots.append(PbBallot(str(number), choices))
+    return instance, ballots, proposals
+
+
+def compute(cycle: Cycle, now: datetime) -> list[TallyResult]:
+    """Tally every budget of the cycle (inside the caller's transaction); existing results stay."""
+    stored = []
+    for budget in voting.budgets_of(cycle):
+        existing = db.session.scalar(select(TallyResult).where(TallyResult.budget_id == budget.id))
+        if existing is not None:
+            stored.append(existing)
+            continue
+        instance, ballots, _ = instance_for(cycle, budget)
+        explained = explain(instance, ballots, cycle.tally_rule, cycle.tally_threshold)
+        rows = [
+            {"proposal_id": int(r.id), "cost": r.cost, "votes": r.votes, "points": r.points, "funded": r.funded,
+             "reason": r.reason.code, "params": r.reason.params}
+            for r in explained.rows
+        ]
+        what_if = dict(explained.what_if, selected=[int(p) for p in explained.what_if["selected"]])
+        if explained.comparison:
+            what_if["comparison"] = explained.comparison
+        text = pb_text(cycle, budget, instance, ballots, explained.selected)
+        result = TallyResult(
+            cycle_id=cycle.id, budget_id=budget.id, rule=cycle.tally_rule, computed_at=now,
+            voters=len(ballots), budget_amount=budget.amount, spent=explained.spent,
+            selected=[int(p) for p in explained.selected], rows=rows, what_if=what_if,
+            pb_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
+        db.session.add(result)
+        stored.append(result)
+    return stored
+
+
+def results_of(cycle: Cycle) -> list[BudgetResult]:
+    """The stored results, one per budget; empty before voting has closed."""
+    if not phase_rules.vote_totals_visible(cycle.phase_enum):
+        return []
+    found = []
+    for budget in voting.budgets_of(cycle):
+        result = db.session.scalar(select(TallyResult).where(TallyResult.budget_id == budget.id))
+        if result is not None:
+            ids = [row["proposal_id"] for row in result.rows]
+            proposals = {p.id: p for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ids)))}
+            found.append(BudgetResult(budget, result, proposals))
+    return found
+
+
+def ratify_refusals(cycle: Cycle, now: datetime):
+    return phase_rules.ratify_refusals(cycles.state_of(cycle), now)
+
+
+@use_case
+def ratify(actor, cycle_id: int, now: datetime | None = None) -> Cycle:
+    """Confirm the draft results once their feedback window has run."""
+    now = now or utcnow()
+    begin_write()
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise refuse("cycle.missing", N_("There is no such budget cycle."))
+    refusals = phase_rules.ratify_refusals(cycles.state_of(cycle), now)
+    if refusals:
+        raise Refused(*refusals)
+    if not results_of(cycle):
+        raise refuse("results.missing", N_("There are no results to confirm yet."))
+    cycle.results_ratified = True
+    cycle.results_ratified_at = now
+    cycle.results_ratified_by_id = getattr(actor, "id", None)
+    audit.record(actor, "results.ratify", f"cycle:{cycle.id}",
+                 {r.budget.name: r.result.pb_sha256 for r in results_of(cycle)})
+    db.session.commit()
+    return cycle
+
+
+def pb_file(cycle: Cycle, budget: Budget) -> str:
+    """The published anonymised ballots of one budget, as stored when the tally ran."""
+    result = db.session.scalar(select(TallyResult).where(TallyResult.budget_id == budget.id))
+    if result is None or not phase_rules.vote_totals_visible(cycle.phase_enum):
+        raise refuse("results.missing", N_("The ballots are published when voting has closed."))
+    instance, ballots, _ = instance_for(cycle, budget)
+    return pb_text(cycle, budget, instance, ballots, [str(p) for p in result.selected])
+
+
+def pb_text(cycle: Cycle, budget: Budget, instance: Instance, ballots: list[PbBallot], selected) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    cumulative = instance.vote_type == "cumulative"
+    rule = RULES[cycle.tally_rule]
+    meta = [
+        ("description", cycle.title if len(voting.budgets_of(cycle)) == 1 else f"{cycle.title}: {budget.name}"),
+        ("instance", str(cycle.created_at.year)),
+        ("num_projects", str(len(instance.projects))),
+        ("num_votes", str(len(ballots))),
+        ("budget", str(budget.amount)),
+        ("vote_type", instance.vote_type),
+        ("rule", "greedy-threshold" if rule == "greedy" and cycle.tally_threshold else rule),
+        ("currency", cycle.currency),
+        ("min_length", str(cycle.min_choices)),
+    ]
+    if cycle.tally_threshold and cycle.tally_rule == "greedy":
+        meta.append(("min_project_score_threshold", str(cycle.tally_threshold)))
+    if cycle.max_choices:
+        meta.append(("max_length", str(cycle.max_choices)))
+    if cumulative and cycle.points_total:
+        meta.append(("max_sum_points", str(cycle.points_total)))
+    writer.writerow(["META"])
+    writer.writerow(["key", "value"])
+    writer.writerows(meta)
+    votes = dict.fromkeys(instance.projects, 0)
+    score = dict.fromkeys(instance.projects, 0)
+    for ballot in ballots:
+        for pid, points in ballot.choices.items():
+            votes[pid] += 1
+            score[pid] += points
+    chosen = set(selected)
+    writer.writerow(["PROJECTS"])
+    writer.writerow(["project_id", "cost", "votes", *(["score"] if cumulative else []), "name", "selected"])
+    for pid, project in instance.projects.items():
+        writer.writerow([pid, project.cost, votes[pid], *([score[pid]] if cumulative else []), project.name,
+                         int(pid in chosen)])
+    writer.writerow(["VOTES"])
+    writer.writerow(["voter_id", "vote", *(["points"] if cumulative else [])])
+    for ballot in ballots:
+        row = [ballot.voter_id, ",".join(ballot.choices)]
+        if cumulative:
+            row.append(",".join(str(p) for p in ballot.choices.values()))
+        writer.writerow(row)
+    return out.getvalue()

@@ -46,6 +46,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     from ypb.web import (
         account,
         admin,
+        api,
         auth,
         cycles,
         dashboard,
@@ -59,7 +60,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     )
 
     for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications, vote_admin, paper,
-                 voting):
+                 voting, api):
         app.register_blueprint(area.bp)
 
     from ypb.cli import ypb_cli

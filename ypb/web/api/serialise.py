@@ -1,0 +1,146 @@
+"""Models as the API's JSON objects. Only what the public HTML pages show goes out: never an
+e-mail address, a birth year, a username, or anything about who voted or how many did.
+
+Money is an integer number of minor units (cents); times are ISO 8601 in UTC; texts written
+in Markdown (descriptions, reasons) are given as their Markdown source.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import url_for
+
+from ypb.domain.cycle import TimelineStep, ballot_settings_locked
+from ypb.models import Budget, Cycle, Proposal, ProposalStatus
+
+DECIDED = (ProposalStatus.APPROVED.value, ProposalStatus.REJECTED.value, ProposalStatus.MERGED.value)
+
+
+def when(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC to the second, e.g. 2027-03-01T09:30:00Z."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+
+def _cycle_links(cycle: Cycle) -> dict:
+    return {
+        "self": url_for("api.cycle", cycle_id=cycle.id),
+        "proposals": url_for("api.cycle_proposals", cycle_id=cycle.id),
+        "html": url_for("cycles.show", cycle_id=cycle.id),
+    }
+
+
+def cycle_summary(cycle: Cycle) -> dict:
+    """A cycle as listed: what it is, where it stands, and its planned dates."""
+    return {
+        "id": cycle.id,
+        "title": cycle.title,
+        "phase": cycle.phase,
+        "phase_started_at": when(cycle.phase_started_at),
+        "budget_total": cycle.budget_total,
+        "currency": cycle.currency,
+        "schedule": {
+            "proposals_end": when(cycle.proposals_end),
+            "feedback_end": when(cycle.feedback_end),
+            "review_end": when(cycle.review_end),
+            "voting_end": when(cycle.voting_end),
+            "results_end": when(cycle.results_end),
+        },
+        "links": _cycle_links(cycle),
+    }
+
+
+def _ballot(cycle: Cycle) -> dict | None:
+    # Settings may still change until voting opens; only the ones people vote with are published.
+    if not ballot_settings_locked(cycle.phase_enum) or cycle.ballot_type is None:
+        return None
+    return {
+        "type": cycle.ballot_type,
+        "min_choices": cycle.min_choices,
+        "max_choices": cycle.max_choices,
+        "min_share_percent": cycle.min_share_percent,
+        "points_total": cycle.points_total,
+        "max_points_per_project": cycle.max_points_per_project,
+        "use_all_points": cycle.use_all_points,
+        "budget_choice": cycle.budget_choice,
+        "census_required": cycle.census_required,
+    }
+
+
+def _step(step: TimelineStep) -> dict:
+    return {"phase": step.phase.value, "status": step.status.value, "start": when(step.start),
+            "end": when(step.end), "overdue": step.overdue}
+
+
+def _budgets(budgets: list[Budget]) -> list[dict]:
+    # A single budget's row is stored when the first ballot is cast, so showing its id would
+    # tell the public that someone has voted. Ids only matter to tell several budgets apart.
+    several = len(budgets) > 1
+    return [{"id": b.id if several else None, "name": b.name, "amount": b.amount} for b in budgets]
+
+
+def cycle_detail(cycle: Cycle, timeline: list[TimelineStep], budgets: list[Budget]) -> dict:
+    return {
+        **cycle_summary(cycle),
+        "description": cycle.description,
+        "feedback_days": cycle.feedback_days,
+        "eligibility": {"min_age": cycle.min_age, "max_age": cycle.max_age,
+                        "residency_required": cycle.residency_required},
+        "contact_name": cycle.contact.display_name,
+        "categories": [{"id": c.id, "name": c.name} for c in cycle.categories],
+        "budgets": _budgets(budgets),
+        "ballot": _ballot(cycle),
+        "timeline": [_step(s) for s in timeline],
+    }
+
+
+def _decision(p: Proposal) -> dict | None:
+    if p.status not in DECIDED:
+        return None
+    return {
+        "outcome": p.status,
+        "decided_at": when(p.decided_at),
+        "reason": p.decision_reason,
+        "final_cost": p.final_cost,
+        "merged_into_id": p.merged_into_id,
+        "budget_id": p.budget_id,
+        "council_decision_ref": p.council_decision_ref,
+    }
+
+
+def proposal_summary(p: Proposal) -> dict:
+    """A proposal as listed: everything but its long text and the municipality's notes."""
+    return {
+        "id": p.id,
+        "cycle_id": p.cycle_id,
+        "title": p.title,
+        "summary": p.summary,
+        # Shown as "withdrawn" like on the proposal's page; the text stays public.
+        "status": p.status,
+        # The name shown on the proposal's page; null when the account was deleted.
+        "author_name": p.author.display_name if p.author else None,
+        "group_name": p.group_name,
+        "category": {"id": p.category.id, "name": p.category.name} if p.category else None,
+        "estimated_cost": p.estimated_cost,
+        "place": p.place,
+        "submitted_at": when(p.submitted_at),
+        "updated_at": when(p.updated_at),
+        "decision": _decision(p),
+        "links": {
+            "self": url_for("api.proposal", proposal_id=p.id),
+            "cycle": url_for("api.cycle", cycle_id=p.cycle_id),
+            "html": url_for("proposals.show", proposal_id=p.id),
+        },
+    }
+
+
+def proposal_detail(p: Proposal) -> dict:
+    return {
+        **proposal_summary(p),
+        "description": p.description,
+        "feasibility_notes": [
+            {"verdict": n.verdict, "municipal_cost": n.municipal_cost, "reason": n.reason,
+             "published_at": when(n.created_at)}
+            for n in p.notes
+        ],
+    }

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
+
+import pytest
 
 from ypb.domain import mes_engine
 from ypb.domain.pabulib import Ballot, Instance, Project
@@ -68,3 +71,28 @@ def test_identical_votes_are_grouped_into_one_type():
     profile = mes_engine.profile_of(instance, ballots)
     assert profile.voters == 1001 and profile.type_count == 2
     assert mes_completed(instance, ballots).selected == ("a",)
+
+
+def _add1_step_by_step(instance, ballots):
+    """add1 as defined: every step run, no skipping (the reference for the horizon skips)."""
+    profile = mes_engine.profile_of(instance, ballots, "cost")
+    share = Fraction(instance.budget, len(ballots))
+    kept: tuple[str, ...] = ()
+    for step in range(instance.budget + 1):
+        order = mes_engine.run(profile, share + step).order
+        if sum(profile.costs[p] for p in order) > instance.budget:
+            break
+        kept = tuple(sorted(profile.ids[p] for p in order))
+        if len(order) == sum(1 for t in profile.total_utility if t):
+            break
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_skipping_steps_inside_a_runs_horizon_changes_nothing(seed):
+    rng = random.Random(seed)
+    costs = {str(i): rng.choice([0, 1, 2, 5]) * 100 + rng.randint(1, 400) for i in range(rng.randint(2, 8))}
+    votes = [{p: 1 for p in rng.sample(sorted(costs), rng.randint(1, len(costs)))} for _ in range(rng.randint(1, 25))]
+    instance, ballots = make(costs, rng.randint(100, 1500), votes)
+    tally = tally_run(instance, ballots, "cost", "add1")
+    assert tally.outcome.selected == _add1_step_by_step(instance, ballots)

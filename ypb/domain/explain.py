@@ -144,11 +144,11 @@ def explain(instance: Instance, ballots: Sequence[Ballot], rule: str, threshold:
         what_if = {"rule": "greedy", "selected": sorted(greedy_selected),
                    "spent": sum(instance.projects[p].cost for p in greedy_selected)}
         if rule == "mes-add1-compare":
-            compared = tally_run(instance, ballots, sat, "add1", compare_greedy=True)
+            # The comparison step of tally.mes_completed(compare_greedy=True), kept here with its counts.
             prefer_greedy, prefer_mes = _preferences(instance, ballots, greedy_selected, selected)
-            kept = "greedy" if compared.replaced_by_greedy else "mes"
+            kept = "greedy" if prefer_greedy > prefer_mes else "mes"
             comparison = {"prefer_mes": prefer_mes, "prefer_greedy": prefer_greedy, "kept": kept}
-            if compared.replaced_by_greedy:
+            if kept == "greedy":
                 selected, reasons = greedy_selected, greedy_reasons
     chosen = set(selected)
     rows = [

@@ -130,6 +130,9 @@ class RunResult:
     order: tuple[int, ...]  # indexes into Profile.ids, in the order selected
     money: np.ndarray  # each voter type's money left at the end (floats: for explanations only)
     exact_calls: int  # how many close calls needed exact arithmetic
+    # With `track`: by how much every voter's share may grow with every decision of the run
+    # staying the same (so the same projects, in the same order); 0.0 when not tracked.
+    horizon: float = 0.0
 
 
 _CLOSE = object()
@@ -169,6 +172,38 @@ def _rho_float(profile: Profile, p: int, money: np.ndarray):
     rhos = (cost - spent) / weight
     k = int(np.argmax(rhos <= rs))
     return float(rhos[k])
+
+
+def _structure(profile: Profile, p: int, money: np.ndarray, slope: np.ndarray, rho: float) -> tuple[float, float]:
+    """(dρ/dt, horizon) of project p's ρ when every voter's share t grows.
+
+    While nobody crosses between paying all they have and paying ρ × satisfaction, and the
+    supporters' total stays on the same side of the cost, ρ is linear in t: money is
+    a + b·t per voter (b = `slope`), and ρ = (cost − money of those who pay all) / (satisfaction
+    of the others). The horizon is how far t may grow before one of those sides could change.
+    """
+    idx = profile.types[p]
+    m, b = money[idx], slope[idx]
+    w, u = profile.counts[p], profile.utilities[p]
+    value = m - rho * u
+    capped = value < 0
+    rest = float(np.dot(w[~capped], u[~capped]))
+    d_rho = -float(np.dot(w[capped], b[capped])) / rest if rest else 0.0
+    change = b - d_rho * u
+    wrong_way = np.where(capped, change > 0, change < 0)
+    horizon = float((np.abs(value[wrong_way]) / np.abs(change[wrong_way])).min()) if wrong_way.any() else np.inf
+    left = float(np.dot(w, m)) - profile.costs[p]
+    left_slope = float(np.dot(w, b))
+    if left_slope < 0:
+        horizon = min(horizon, left / -left_slope)
+    return d_rho, horizon
+
+
+def _overtake(value: float, value_slope: float) -> float:
+    """How far t may grow before a positive gap `value` (changing by `value_slope`) closes."""
+    if value_slope >= 0:
+        return np.inf
+    return max(value, 0.0) / -value_slope
 
 
 class _ExactReplay:
@@ -229,25 +264,30 @@ class _ExactReplay:
             self.class_of[t] = new
 
 
-def run(profile: Profile, share: Fraction) -> RunResult:
-    """One MES run in which every voter starts with `share` (no completion)."""
+def run(profile: Profile, share: Fraction, track: bool = False) -> RunResult:
+    """One MES run in which every voter starts with `share` (no completion).
+
+    With `track`, also how far the share may grow with the same outcome (`RunResult.horizon`).
+    """
     money = np.full(profile.type_count, float(share))
+    slope = np.ones(profile.type_count) if track else None
+    horizon = np.inf
     ids = profile.ids
     order: list[int] = []
     replay: _ExactReplay | None = None
     exact_calls = 0
-    heap: list[tuple[float, str, int]] = []
+    heap: list[tuple[float, str, int, float]] = []  # (ρ or its lower bound, id, project, dρ/dt)
     for p, cost in enumerate(profile.costs):
         if not profile.total_utility[p]:
             continue
         if cost == 0:
             order.append(p)  # free for its supporters: selected first, nobody pays
         else:
-            heap.append((cost / profile.total_utility[p], ids[p], p))
+            heap.append((cost / profile.total_utility[p], ids[p], p, 0.0))
     heapq.heapify(heap)
 
     def exact() -> _ExactReplay:
-        nonlocal replay, exact_calls
+        nonlocal replay, exact_calls, horizon
         exact_calls += 1
         if replay is None:
             replay = _ExactReplay(profile, share)
@@ -255,22 +295,32 @@ def run(profile: Profile, share: Fraction) -> RunResult:
         return replay
 
     while heap:
-        best: tuple[float, str, int] | None = None
-        evaluated: list[tuple[float, str, int]] = []
+        best: tuple[float, str, int, float] | None = None
+        evaluated: list[tuple[float, str, int, float]] = []
         while heap:
             bound = heap[0][0]
             if best is not None and bound * (1 - REL) > best[0] * (1 + REL):
                 break  # its ρ, and every later one's, is surely above the best
-            _, sid, p = heapq.heappop(heap)
+            _, sid, p, _ = heapq.heappop(heap)
             rho = _rho_float(profile, p, money)
             if rho is _CLOSE:
+                horizon = 0.0  # affordable only just (or not): do not extrapolate this run
                 exact_rho = exact().rho(p)
                 if exact_rho is None:
                     continue
                 rho = float(exact_rho)
             if rho is None:
+                if track and horizon > 0:
+                    left_slope = float(np.dot(profile.counts[p], slope[profile.types[p]]))
+                    if left_slope > 0:  # richer supporters could afford it after all
+                        gap = profile.costs[p] - float(np.dot(profile.counts[p], money[profile.types[p]]))
+                        horizon = min(horizon, gap / left_slope)
                 continue  # its supporters cannot pay, and they only get poorer
-            entry = (rho, sid, p)
+            d_rho = 0.0
+            if track and horizon > 0:
+                d_rho, reach = _structure(profile, p, money, slope, rho)
+                horizon = min(horizon, reach)
+            entry = (rho, sid, p, d_rho)
             evaluated.append(entry)
             if best is None or entry < best:
                 best = entry
@@ -279,13 +329,31 @@ def run(profile: Profile, share: Fraction) -> RunResult:
         close = [e for e in evaluated if e[0] <= best[0] * (1 + 2 * REL) + 1e-300]
         if len(close) > 1:
             state = exact()
-            best = min(close, key=lambda e: (state.rho(e[2]), e[1]))
-        rho, _, p = best
+            exact_rhos = {e[2]: state.rho(e[2]) for e in close}
+            best = min(close, key=lambda e: (exact_rhos[e[2]], e[1]))
+            if track and horizon > 0:
+                for other in close:
+                    # A true tie (same ρ, same change with the shares) stays a tie, decided by id;
+                    # anything else this close could flip at the next step.
+                    if other is not best and (exact_rhos[other[2]] != exact_rhos[best[2]] or other[3] != best[3]):
+                        horizon = 0.0
+        rho, _, p, d_rho = best
+        if track and horizon > 0:
+            # Every other candidate, evaluated or waiting with an older ρ, must stay behind the winner.
+            for other in evaluated:
+                if other is not best:
+                    horizon = min(horizon, _overtake(other[0] - rho, other[3] - d_rho))
+            for other in heap:
+                horizon = min(horizon, _overtake(other[0] - rho, other[3] - d_rho))
         for entry in evaluated:
             if entry is not best:
                 heapq.heappush(heap, entry)
         idx = profile.types[p]
         m = money[idx]
-        money[idx] = m - np.minimum(m, rho * profile.utilities[p])
+        u = profile.utilities[p]
+        pays_all = m <= rho * u
+        money[idx] = np.where(pays_all, 0.0, m - rho * u)
+        if track:
+            slope[idx] = np.where(pays_all, 0.0, slope[idx] - d_rho * u)
         order.append(p)
-    return RunResult(tuple(order), money, exact_calls)
+    return RunResult(tuple(order), money, exact_calls, float(horizon) if track else 0.0)

@@ -160,30 +160,55 @@ def tally_run(
 
 
 def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop: bool):
-    """The add1 search: (the kept run or None, the share it used, the number of runs)."""
+    """The add1 search: (the kept run or None, the share it used, the number of runs).
+
+    Each run also says how far the shares may grow with the same decisions (its horizon); the
+    steps inside that horizon would repeat its outcome exactly, so they are skipped. A safety
+    margin keeps float error from stretching a horizon: only steps clearly inside it are skipped.
+    """
     costs = profile.costs
     candidates = [p for p in range(len(costs)) if profile.total_utility[p] and costs[p] > 0]
     kept: RunResult | None = None
-    kept_share = share
+    kept_step = kept_at = 0
     step = 0
     runs = 0
+    track = True
+    fruitless = 0  # tracked runs in a row whose horizon skipped nothing
     # pabutools' bound for "add1": budget + step·n <= budget·(n + 1). The exhaustive variant has
     # none; it still ends, since once every voter can pay for every project alone, MES selects
     # every supported project: the outcome either no longer fits or is exhaustive.
-    while exhaustive_stop or step <= instance.budget:
-        result = run(profile, share + step)
+    limit = None if exhaustive_stop else instance.budget
+    while limit is None or step <= limit:
+        result = run(profile, share + step, track=track)
         runs += 1
         cost = sum(costs[p] for p in result.order)
         if cost > instance.budget:
             break
-        kept, kept_share = result, share + step
+        kept, kept_step, kept_at = result, step, step
         chosen = set(result.order)
         if len(chosen) >= len(candidates) and all(p in chosen for p in candidates):
             break  # every supported project is in: richer voters select them all again, it can only repeat
         if exhaustive_stop and all(p in chosen or cost + costs[p] > instance.budget for p in candidates):
             break
+        skip = 0
+        if track:
+            margin = 1e-6 * (1 + float(share) + step)
+            reach = result.horizon - margin
+            skip = int(min(reach, 2.0**62)) if reach >= 1 else 0
+            fruitless = 0 if skip else fruitless + 1
+            if fruitless >= 3:
+                track = False  # decisions change at nearly every step here: tracking costs more than it saves
+        elif runs % 16 == 0:
+            track, fruitless = True, 0  # look again now and then
+        if skip:
+            if limit is not None:
+                skip = min(skip, limit - step)
+            kept_step = step + skip  # the same outcome up to there
+            step += skip
         step += 1
-    return kept, kept_share, runs
+    if kept is not None and kept_step != kept_at:
+        kept = run(profile, share + kept_step)  # the money left in the last run that fits, for explanations
+    return kept, share + kept_step, runs
 
 
 def _prefer(ballots: Sequence[Ballot], costs: dict[str, int], first: list[str], second: list[str]) -> int:

@@ -303,6 +303,30 @@ def test_casting_a_vote_changes_nothing_the_api_says(api, app, world):
     assert _everything(client) == before
 
 
+def test_results_appear_only_once_voting_has_closed_with_every_reason(api, app, world):
+    client = api("anonymous")
+    url = f"/api/v1/cycles/{world['cycle_voting']}/results"
+    assert client.get(url).status_code == 404
+    with app.app_context():
+        from datetime import timedelta
+
+        from ypb.domain.cycle import Phase
+        from ypb.services import cycles
+
+        voter = voting.Voter(user=db.session.get(User, world["youth"]))
+        voting.cast(voter, world["cycle_voting"], None, {world["ballot_projects"][0]: 1})
+        cycle = db.session.get(Cycle, world["cycle_voting"])
+        cycles.advance(db.session.get(User, world["secretary"]), cycle.id, Phase.RESULTS,
+                       now=cycle.voting_end + timedelta(seconds=1))
+    body = client.json(url)
+    assert body["status"] == "draft" and body["rule"] == "greedy"
+    [budget] = body["budgets"]
+    assert budget["voters"] == 1 and len(budget["ballots_pb_sha256"]) == 64
+    rows = {row["proposal_id"]: row for row in budget["projects"]}
+    first = rows[world["ballot_projects"][0]]
+    assert first["votes"] == 1 and first["funded"] and first["reason"] == "greedy.funded"
+
+
 # --- pages and parameters -----------------------------------------------------------------
 
 def test_pages_follow_each_other_and_cover_the_list_once(api, world):

@@ -12,6 +12,8 @@ ENTRIES = {
     ("api.openapi_document", "GET"): ("/api/v1/openapi.json", None, each(OK)),
     ("api.cycles", "GET"): ("/api/v1/cycles", None, each(OK)),
     ("api.cycle", "GET"): ("/api/v1/cycles/{cycle_draft}", None, each(NOT_FOUND)),
+    # Voting is still open there: no results, for anyone.
+    ("api.cycle_results", "GET"): ("/api/v1/cycles/{cycle_voting}/results", None, each(NOT_FOUND)),
     ("api.cycle_proposals", "GET"): ("/api/v1/cycles/{cycle_feedback}/proposals", None, each(OK)),
     ("api.proposal", "GET"): ("/api/v1/proposals/{draft}", None, each(NOT_FOUND)),
     # The catch-all that keeps routing errors in JSON: unknown paths are 404, writing is 405.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ypb.domain.ballot import BallotType
 from ypb.domain.cycle import PHASES, Phase, StepStatus
+from ypb.domain.explain import REASONS, RULES
 from ypb.models.proposal import ProposalStatus, Verdict
 from ypb.web.api.paging import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
@@ -132,6 +133,38 @@ SCHEMAS = {
                           "description": "With several budgets: vote in one of them, or in each."},
         "census_required": {"type": "boolean", "description": "Only people on the list of voters may vote."},
     }, "The rules of the vote, published once voting opens."),
+    "ProjectResult": obj({
+        "proposal_id": ID,
+        "cost": MONEY,
+        "votes": {"type": "integer", "minimum": 0, "description": "Voters who chose it."},
+        "points": {"type": "integer", "minimum": 0, "description": "Sum of points (equals votes on approval ballots)."},
+        "funded": {"type": "boolean"},
+        "reason": {"type": "string", "enum": sorted(REASONS),
+                   "description": "Why it was or was not funded; the sentence's numbers are in reason_params."},
+        "reason_params": {"type": "object", "additionalProperties": {"type": "integer"}},
+    }),
+    "BudgetResult": obj({
+        "name": STRING,
+        "amount": MONEY,
+        "spent": MONEY,
+        "voters": {"type": "integer", "minimum": 0},
+        "computed_at": DATETIME,
+        "selected": {"type": "array", "items": ID, "description": "Funded proposals, in the order the rule took them."},
+        "projects": {"type": "array", "items": ref("ProjectResult")},
+        "what_if": obj({"rule": {"type": "string", "enum": sorted(RULES)},
+                        "selected": {"type": "array", "items": ID}, "spent": MONEY},
+                       "What the other rule would have funded, for comparison."),
+        "ballots_pb_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                              "description": "SHA-256 of the published anonymised ballots (.pb file)."},
+    }),
+    "CycleResults": obj({
+        "cycle_id": ID,
+        "status": {"type": "string", "enum": ["draft", "confirmed"]},
+        "confirmed_at": nullable(DATETIME),
+        "rule": {"type": "string", "enum": sorted(RULES)},
+        "budgets": {"type": "array", "items": ref("BudgetResult")},
+        "links": obj({"self": LINK, "cycle": LINK}),
+    }, "Results exist once voting has closed; draft until confirmed after a short feedback window."),
     "Cycle": obj({
         **CYCLE_SUMMARY,
         "description": MARKDOWN,
@@ -224,6 +257,9 @@ PATHS = {
     "/cycles/{cycle_id}/proposals": _get(
         "listCycleProposals", "The published proposals of a public cycle.", ref("ProposalPage"),
         params=("cycle_id", *PAGED), errors=(*BAD_PAGE, *NOT_FOUND)),
+    "/cycles/{cycle_id}/results": _get(
+        "getCycleResults", "The results of a cycle whose voting has closed.", ref("CycleResults"),
+        params=("cycle_id",), errors=NOT_FOUND),
     "/proposals/{proposal_id}": _get("getProposal", "One published proposal.", ref("Proposal"),
                                      params=("proposal_id",), errors=NOT_FOUND),
 }

@@ -6,7 +6,7 @@ from flask import abort, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ypb.permissions import require
-from ypb.services import cycles, public_data
+from ypb.services import cycles, public_data, results
 from ypb.web.api import bp, openapi, paging, serialise
 
 API_VERSION = "1"
@@ -58,6 +58,17 @@ def cycle_proposals(cycle_id: int):
     page = paging.requested()
     found = public_data.proposals_page(cycle_id, page.offset, page.per_page)
     return jsonify(paging.envelope([serialise.proposal_summary(p) for p in found.items], page, found.total))
+
+
+@bp.get("/cycles/<int:cycle_id>/results")
+@require("site.read")
+def cycle_results(cycle_id: int):
+    """Draft or confirmed results; 404 until voting has closed (no totals while it is open)."""
+    found = public_data.cycle(cycle_id)
+    stored = results.results_of(found) if found is not None else []
+    if not stored:
+        abort(404)
+    return jsonify(serialise.cycle_results(found, stored))
 
 
 @bp.get("/proposals/<int:proposal_id>")

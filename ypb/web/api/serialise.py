@@ -144,3 +144,34 @@ def proposal_detail(p: Proposal) -> dict:
             for n in p.notes
         ],
     }
+
+
+def cycle_results(cycle: Cycle, found: list) -> dict:
+    """Stored tally results per budget (`services.results.results_of`), with each project's reason."""
+    return {
+        "cycle_id": cycle.id,
+        "status": "confirmed" if cycle.results_ratified else "draft",
+        "confirmed_at": when(cycle.results_ratified_at),
+        "rule": cycle.tally_rule,
+        "budgets": [
+            {
+                "name": item.budget.name,
+                "amount": item.result.budget_amount,
+                "spent": item.result.spent,
+                "voters": item.result.voters,
+                "computed_at": when(item.result.computed_at),
+                "selected": list(item.result.selected),
+                "projects": [
+                    {"proposal_id": row["proposal_id"], "cost": row["cost"], "votes": row["votes"],
+                     "points": row["points"], "funded": row["funded"], "reason": row["reason"],
+                     "reason_params": row["params"]}
+                    for row in item.result.rows
+                ],
+                "what_if": {"rule": item.result.what_if["rule"], "selected": item.result.what_if["selected"],
+                            "spent": item.result.what_if["spent"]},
+                "ballots_pb_sha256": item.result.pb_sha256,
+            }
+            for item in found
+        ],
+        "links": {"self": f"/api/v1/cycles/{cycle.id}/results", "cycle": f"/api/v1/cycles/{cycle.id}"},
+    }

@@ -99,6 +99,8 @@ def test_the_published_pb_file_recounts_to_the_same_result_and_matches_its_diges
     assert hashlib.sha256(text.encode()).hexdigest() == found.result.pb_sha256
     instance, ballots = parse_pabulib(text)
     assert len(ballots) == 5 and "voter0" not in text
+    # Whole amounts are written in currency units (5,000,000 cents), the unit add1 steps by.
+    assert instance.budget == 50_000 and "budget;50000" in text
     assert sorted(tally.greedy(instance, ballots).selected) == sorted(str(p) for p in found.result.selected)
     # Recomputing never changes a stored result.
     results.compute(cycle, cycle.voting_end)

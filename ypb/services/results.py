@@ -24,7 +24,7 @@ from sqlalchemy import select
 from ypb.database import begin_write
 from ypb.domain import cycle as phase_rules
 from ypb.domain.ballot import BallotType
-from ypb.domain.explain import RULES, explain
+from ypb.domain.explain import AMOUNT_PARAMS, RULES, explain
 from ypb.domain.messages import N_
 from ypb.domain.pabulib import Ballot as PbBallot
 from ypb.domain.pabulib import Instance, Project
@@ -45,12 +45,27 @@ def _vote_type(cycle: Cycle) -> str:
     return "cumulative" if cycle.ballot_type == BallotType.CUMULATIVE.value else "approval"
 
 
+def money_unit(budget: Budget, proposals) -> int:
+    """100 when every amount is whole (in currency units), else 1: the tally's and the file's unit.
+
+    The add1 completion raises every share by one unit per step; the official rule (Assen,
+    Świecie, Wieliczka) uses one whole currency unit, and a re-count of the published file
+    must use the same step, so the file is written in that unit too.
+    """
+    amounts = [budget.amount, *((p.final_cost or 0) for p in proposals)]
+    return 100 if all(a % 100 == 0 for a in amounts) else 1
+
+
 def instance_for(cycle: Cycle, budget: Budget) -> tuple[Instance, list[PbBallot], dict[int, Proposal]]:
-    """One budget's projects and ballots as the tally sees them (project ids are proposal ids)."""
+    """One budget's projects and ballots as the tally sees them (project ids are proposal ids).
+
+    Amounts are in `money_unit` (whole currency units when all amounts are whole).
+    """
     proposals = {p.id: p for p in voting.projects_on_ballot(cycle, budget)}
-    projects = {str(pid): Project(str(pid), p.final_cost or 0, p.title) for pid, p in proposals.items()}
-    meta = {"description": cycle.title, "budget": str(budget.amount), "vote_type": _vote_type(cycle)}
-    instance = Instance(meta, projects, budget.amount, _vote_type(cycle))
+    unit = money_unit(budget, proposals.values())
+    projects = {str(pid): Project(str(pid), (p.final_cost or 0) // unit, p.title) for pid, p in proposals.items()}
+    meta = {"description": cycle.title, "budget": str(budget.amount // unit), "vote_type": _vote_type(cycle)}
+    instance = Instance(meta, projects, budget.amount // unit, _vote_type(cycle))
     rows = db.session.scalars(select(Ballot).where(Ballot.budget_id == budget.id).order_by(Ballot.id))
     ballots = []
     for number, ballot in enumerate(rows, start=1):
@@ -68,20 +83,23 @@ def compute(cycle: Cycle, now: datetime) -> list[TallyResult]:
         if existing is not None:
             stored.append(existing)
             continue
-        instance, ballots, _ = instance_for(cycle, budget)
+        instance, ballots, proposals = instance_for(cycle, budget)
+        unit = money_unit(budget, proposals.values())
         explained = explain(instance, ballots, cycle.tally_rule, cycle.tally_threshold)
         rows = [
-            {"proposal_id": int(r.id), "cost": r.cost, "votes": r.votes, "points": r.points, "funded": r.funded,
-             "reason": r.reason.code, "params": r.reason.params}
+            {"proposal_id": int(r.id), "cost": r.cost * unit, "votes": r.votes, "points": r.points,
+             "funded": r.funded, "reason": r.reason.code,
+             "params": {k: v * unit if k in AMOUNT_PARAMS else v for k, v in r.reason.params.items()}}
             for r in explained.rows
         ]
-        what_if = dict(explained.what_if, selected=[int(p) for p in explained.what_if["selected"]])
+        what_if = dict(explained.what_if, selected=[int(p) for p in explained.what_if["selected"]],
+                       spent=explained.what_if["spent"] * unit)
         if explained.comparison:
             what_if["comparison"] = explained.comparison
         text = pb_text(cycle, budget, instance, ballots, explained.selected)
         result = TallyResult(
             cycle_id=cycle.id, budget_id=budget.id, rule=cycle.tally_rule, computed_at=now,
-            voters=len(ballots), budget_amount=budget.amount, spent=explained.spent,
+            voters=len(ballots), budget_amount=budget.amount, spent=explained.spent * unit,
             selected=[int(p) for p in explained.selected], rows=rows, what_if=what_if,
             pb_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         )
@@ -149,10 +167,12 @@ def pb_text(cycle: Cycle, budget: Budget, instance: Instance, ballots: list[PbBa
         ("instance", str(cycle.created_at.year)),
         ("num_projects", str(len(instance.projects))),
         ("num_votes", str(len(ballots))),
-        ("budget", str(budget.amount)),
+        ("budget", str(instance.budget)),
         ("vote_type", instance.vote_type),
         ("rule", "greedy-threshold" if rule == "greedy" and cycle.tally_threshold else rule),
         ("currency", cycle.currency),
+        ("comment", "#1: amounts in " + ("whole currency units" if instance.budget * 100 == budget.amount
+                                         else "minor units (cents)") + "; ballots in a random order"),
         ("min_length", str(cycle.min_choices)),
     ]
     if cycle.tally_threshold and cycle.tally_rule == "greedy":

@@ -62,6 +62,7 @@ class Profile:
     exact_utilities: tuple[np.ndarray, ...]  # int64 (or Python ints in an object array for huge amounts)
     total_utility: tuple[int, ...]
     uniform: tuple[bool, ...]  # every supporter has the same satisfaction (then ρ needs no division per voter)
+    weighted: tuple[np.ndarray, ...]  # counts × utilities (floats)
 
     def exact_rows(self, p: int) -> list[tuple[int, int, int]]:
         """(type, voter count, satisfaction) of each supporter type of project p, as ints."""
@@ -121,7 +122,7 @@ def profile_of(instance: Instance, ballots: Sequence[Ballot], sat: str = "cost")
         uniform.append(bool(len(rows) == 0 or (u == u[0]).all()))
     return Profile(
         ids, costs, len(ballots), len(kinds), tuple(types), tuple(counts), tuple(utilities),
-        tuple(exact), tuple(total), tuple(uniform),
+        tuple(exact), tuple(total), tuple(uniform), tuple(c * u for c, u in zip(counts, utilities, strict=True)),
     )
 
 
@@ -138,40 +139,43 @@ class RunResult:
 _CLOSE = object()
 
 
-def _rho_float(profile: Profile, p: int, money: np.ndarray):
-    """ρ of project p from floats; None when its supporters surely cannot pay, _CLOSE when unsure."""
+def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0):
+    """ρ of project p from floats; None when its supporters surely cannot pay, _CLOSE when unsure.
+
+    `lower` is a lower bound of ρ (last round's ρ): Newton's method starts there. The supporters'
+    payment Σ min(money, ρ × satisfaction) is concave and piecewise linear in ρ, so Newton steps
+    from below never overshoot, and once the set of those who pay all they have is the right one,
+    the next step lands on ρ.
+    """
     cost = profile.costs[p]
     m = money[profile.types[p]]
     w = profile.counts[p]
-    u = profile.utilities[p]
     available = float(np.dot(w, m))
     if available < cost * (1 - REL):
         return None
     if available <= cost * (1 + REL):
         return _CLOSE
+    u = profile.utilities[p]
     rho = cost / profile.total_utility[p]
     if profile.uniform[p]:
-        price = rho * u[0]  # what each supporter would pay
-        if price <= m.min():
-            return rho
-        order = np.argsort(m, kind="stable")
-        ms = m[order]
-        ws = w[order]
-        spent = np.cumsum(ws * ms) - ws * ms  # paid in full by the poorer supporters
-        weight = ws[::-1].cumsum()[::-1]  # supporters from here on
-        prices = (cost - spent) / weight
-        k = int(np.argmax(prices <= ms))
-        return float(prices[k] / u[0])
-    r = m / u
-    if rho <= r.min():
+        if rho * u[0] <= m.min():
+            return rho  # nobody runs out: the plain price
+    elif rho <= (m / u).min():
         return rho
-    order = np.argsort(r, kind="stable")
-    ms, ws, us, rs = m[order], w[order], u[order], r[order]
-    spent = np.cumsum(ws * ms) - ws * ms
-    weight = (ws * us)[::-1].cumsum()[::-1]
-    rhos = (cost - spent) / weight
-    k = int(np.argmax(rhos <= rs))
-    return float(rhos[k])
+    rho = max(rho, lower)
+    wu = profile.weighted[p]
+    for _ in range(200):
+        gap = cost - float(np.dot(w, np.minimum(m, rho * u)))
+        if gap <= 0:
+            if gap < -REL * 1e-3 * cost and rho > cost / profile.total_utility[p]:
+                rho = cost / profile.total_utility[p]  # the bound was a hair too high: start again from below
+                continue
+            return rho
+        step = gap / float(np.dot(wu, m > rho * u))
+        if step <= rho * 1e-15:
+            return rho + step
+        rho += step
+    return rho  # pragma: no cover - Newton ends after at most one step per distinct money value
 
 
 def _structure(profile: Profile, p: int, money: np.ndarray, slope: np.ndarray, rho: float) -> tuple[float, float]:
@@ -301,8 +305,8 @@ def run(profile: Profile, share: Fraction, track: bool = False) -> RunResult:
             bound = heap[0][0]
             if best is not None and bound * (1 - REL) > best[0] * (1 + REL):
                 break  # its ρ, and every later one's, is surely above the best
-            _, sid, p, _ = heapq.heappop(heap)
-            rho = _rho_float(profile, p, money)
+            bound, sid, p, _ = heapq.heappop(heap)
+            rho = _rho_float(profile, p, money, bound)
             if rho is _CLOSE:
                 horizon = 0.0  # affordable only just (or not): do not extrapolate this run
                 exact_rho = exact().rho(p)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ypb.domain.messages import N_
 from ypb.domain.pabulib import Ballot, Instance
-from ypb.domain.tally import tally_run
+from ypb.domain.tally import support_of, tally_run
 
 __all__ = ["REASONS", "RULES", "Explained", "ProjectResult", "Reason", "explain"]
 
@@ -92,12 +92,7 @@ class Explained:
 
 
 def _support(instance: Instance, ballots: Sequence[Ballot]) -> tuple[dict[str, int], dict[str, int]]:
-    votes = dict.fromkeys(instance.projects, 0)
-    points = dict.fromkeys(instance.projects, 0)
-    for ballot in ballots:
-        for pid, given in ballot.choices.items():
-            votes[pid] += 1
-            points[pid] += given
+    points, votes = support_of(instance, ballots)
     return votes, points
 
 

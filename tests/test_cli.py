@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ypb.extensions import db
 from ypb.models import Cycle, Municipality, User
-from ypb.services import audit
+from ypb.services import audit, results
 
 
 def test_create_user_with_role(app):
@@ -37,7 +37,10 @@ def test_demo_loads_once_and_prints_logins(app):
         assert roles == {"admin": 1, "secretary": 1, "council": 4, "youth": 4}
         assert db.session.scalar(select(func.count(Municipality.id))) == 1
         phases = sorted(db.session.scalars(select(Cycle.phase)))
-        assert phases == ["feedback", "proposals", "review", "voting"]
+        assert phases == ["feedback", "implementation", "proposals", "review", "voting"]
+        finished = db.session.scalars(select(Cycle).where(Cycle.phase == "implementation")).one()
+        [counted] = results.results_of(finished)
+        assert finished.results_ratified and counted.result.voters == 40 and counted.result.selected
         assert audit.verify() is None
     again = runner.invoke(args=["ypb", "demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing loaded" in again.output

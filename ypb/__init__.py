@@ -52,15 +52,17 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
         dashboard,
         main,
         notifications,
+        opendata,
         paper,
         proposals,
+        results,
         review,
         vote_admin,
         voting,
     )
 
     for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications, vote_admin, paper,
-                 voting, api):
+                 voting, results, api, opendata):
         app.register_blueprint(area.bp)
 
     from ypb.cli import ypb_cli

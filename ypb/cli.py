@@ -106,6 +106,44 @@ def tick():
         click.echo(f"cycle {cycle_id}: " + " → ".join([start.value, *(s.value for s in steps)]))
 
 
+@ypb_cli.command("import-pb")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--title", default=None, help="The cycle's title (default: the file's description).")
+def import_pb(path, title):
+    """Import a Pabulib .pb file as a closed budget cycle with its counted results."""
+    from pathlib import Path
+
+    from babel.numbers import format_currency
+
+    from ypb.domain.money import split_amount
+    from ypb.domain.pabulib import PabulibError
+    from ypb.services import pbimport
+
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+        imported = pbimport.import_pb(text, Path(path).name, title=title)
+    except PabulibError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except UnicodeDecodeError as exc:
+        click.echo(f"error: not a UTF-8 text file ({exc.reason} at byte {exc.start})", err=True)
+        sys.exit(2)
+    except Refused as exc:
+        _fail(exc)
+    for warning in imported.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    rule = imported.rule + (f" (at least {imported.threshold} supporters)" if imported.threshold else "")
+
+    def money(amount: int) -> str:
+        return format_currency(split_amount(amount), imported.currency, locale="en")
+
+    click.echo(f"imported cycle {imported.cycle_id}: {imported.title}")
+    click.echo(f"{imported.ballots} ballots, counted with {rule}: {len(imported.selected)} projects selected, "
+               f"{money(imported.spent)} of {money(imported.budget)}")
+    for name, cost in imported.selected:
+        click.echo(f"  {money(cost):>16}  {name}")
+
+
 @ypb_cli.command("tally")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--rule", type=click.Choice(["greedy", "mes"]), required=True)

@@ -110,3 +110,10 @@ def test_the_published_pb_file_recounts_to_the_same_result_and_matches_its_diges
 def test_no_results_before_voting_closes(w):
     cycle = db.session.get(Cycle, w["cycle_voting"])
     assert results.results_of(cycle) == []
+
+
+def test_a_vote_nobody_cast_closes_with_an_empty_result(w):
+    cycle = db.session.get(Cycle, w["cycle_voting"])
+    cycles.advance(user(w["secretary"]), cycle.id, Phase.RESULTS, now=cycle.voting_end + SECOND)
+    [found] = results.results_of(db.session.get(Cycle, cycle.id))
+    assert found.result.voters == 0

@@ -1,8 +1,10 @@
 """Demo data: a municipality, its coordinator, council members, young people, and budget
-cycles in the proposals, feedback and review phases with proposals and feedback."""
+cycles in the proposals, feedback, review and voting phases with proposals and feedback,
+and a finished cycle whose counted results were confirmed."""
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -13,7 +15,7 @@ from ypb.domain.roles import Role
 from ypb.extensions import db
 from ypb.models import Municipality, User, Verdict
 from ypb.models.base import utcnow
-from ypb.services import accounts, comments, cycles, proposals, review, voting
+from ypb.services import accounts, comments, cycles, proposals, results, review, voting
 from ypb.services.cycles import CycleInput
 from ypb.services.proposals import ProposalInput, RevisionNote
 
@@ -84,6 +86,7 @@ def load(now: datetime | None = None) -> tuple[list[tuple[str, str, str]], list[
     _proposals_cycle(people, now)
     _review_cycle(people, now)
     codes = _voting_cycle(people, now)
+    _finished_cycle(people, now)
     db.session.add(Municipality(name="Trakai District Municipality", country="LT", currency="EUR",
                                 default_locale="en"))
     db.session.commit()
@@ -201,3 +204,48 @@ def _voting_cycle(p: dict[str, User], now: datetime) -> list[str]:
         voting.cast(voting.Voter(code=voting.find_code(cid, code)), cid, None, {ids[i]: 1 for i in picks},
                     now=now - DAY)
     return codes[6:9]
+
+
+def _finished_cycle(p: dict[str, User], now: datetime) -> None:
+    """A cycle voted on last autumn: 40 votes by code, counted most-votes-first, results
+    confirmed after their comment window, work on the projects under way.
+
+    Small on purpose (a €6,000 budget, 40 voters): the results also show what the Method of
+    Equal Shares would have chosen, which raises every voter's share a cent at a time, and
+    that stays quick at this size.
+    """
+    start = now - 120 * DAY
+    cid = _cycle(p["laura"], "Autumn Youth Budget 2025",
+                 "€6,000 for projects in the youth centre and around it. The votes are counted, and the "
+                 "results are final.", 600_000, start)
+    cycles.advance(p["laura"], cid, Phase.PROPOSALS, now=start)
+    ideas = [
+        (p["ana"], "Climbing wall in the youth centre", "A small bouldering wall with mats.", 2_400, 1),
+        (p["jonas"], "Podcast studio", "Two microphones, a mixer and a quiet corner to record.", 1_500, 2),
+        (p["eleni"], "Bike repair station", "A public stand with tools and a pump by the school.", 900, 3),
+        (p["ana"], "Board-game evenings", "Games and snacks for a weekly evening all winter.", 400, 0),
+        (p["jonas"], "Street-art wall", "A legal wall for graffiti, with paint for a first jam.", 1_800, 2),
+        (p["eleni"], "Seed library", "Free seeds and a shelf to swap them, in the library.", 300, 3),
+    ]
+    ids = [_propose(author, cid, start + (1 + i) * DAY, title, summary, "", cost, cat)
+           for i, (author, title, summary, cost, cat) in enumerate(ideas)]
+    cycles.advance(p["laura"], cid, Phase.FEEDBACK, now=start + 21 * DAY)
+    cycles.advance(p["laura"], cid, Phase.REVIEW, now=start + 35 * DAY)
+    for pid, (_, _, _, cost, _) in zip(ids, ideas, strict=True):
+        review.decide(p["laura"], pid, review.Decision.APPROVE, final_cost=cost * 100, now=start + 40 * DAY)
+    voting.save_settings(p["laura"], cid, voting.BallotSettings(BallotType.APPROVAL, min_choices=1, max_choices=3))
+    cycles.advance(p["laura"], cid, Phase.VOTING, now=start + 45 * DAY)
+    codes = voting.generate_codes(p["laura"], cid, 40, label="Youth centre, autumn", now=start + 45 * DAY)
+    # Fixed seed: the same plausible mix of votes every time (the climbing wall and the
+    # bike station popular, the seed library a favourite of a few).
+    rng = random.Random(2025)
+    popularity = [9, 6, 7, 5, 4, 3]
+    for n, code in enumerate(codes):
+        picks: set[int] = set()
+        for _ in range(rng.choice([1, 2, 2, 3, 3])):
+            picks.add(rng.choices(range(len(ids)), weights=popularity)[0])
+        voting.cast(voting.Voter(code=voting.find_code(cid, code)), cid, None, {ids[i]: 1 for i in picks},
+                    now=start + 46 * DAY + n * timedelta(hours=3))
+    cycles.advance(p["laura"], cid, Phase.RESULTS, now=start + 59 * DAY)
+    results.ratify(p["laura"], cid, now=start + 66 * DAY)
+    cycles.advance(p["laura"], cid, Phase.IMPLEMENTATION, now=start + 67 * DAY)

@@ -78,6 +78,8 @@ def instance_for(cycle: Cycle, budget: Budget) -> tuple[Instance, list[PbBallot]
 def compute(cycle: Cycle, now: datetime) -> list[TallyResult]:
     """Tally every budget of the cycle (inside the caller's transaction); existing results stay."""
     stored = []
+    # A vote nobody cast in still gets its (empty) result: the implicit budget row comes with the first ballot.
+    voting._ensure_budget_rows(cycle)
     for budget in voting.budgets_of(cycle):
         existing = db.session.scalar(select(TallyResult).where(TallyResult.budget_id == budget.id))
         if existing is not None:

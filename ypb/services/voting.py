@@ -34,6 +34,7 @@ from ypb.domain import codes as code_rules
 from ypb.domain import cycle as phase_rules
 from ypb.domain.ballot import BallotRules, BallotType, ballot_refusals, rules_refusals, running_total
 from ypb.domain.eligibility import age_in_year
+from ypb.domain.explain import RULES
 from ypb.domain.messages import N_
 from ypb.domain.turnout import age_band, suppressed
 from ypb.extensions import db
@@ -76,6 +77,11 @@ class BallotSettings:
     use_all_points: bool = False
     budget_choice: str = "one"
     budgets: list[tuple[str, int]] | None = None  # (name, amount); None: one budget, the whole amount
+    tally_rule: str = "greedy"  # a key of ypb.domain.explain.RULES
+    tally_threshold: int = 0  # fewest supporters a project needs; greedy only
+
+
+MAX_TALLY_THRESHOLD = 1_000_000  # far above any vote's turnout, and well inside the column's range
 
 
 def budgets_of(cycle: Cycle) -> list[Budget]:
@@ -172,6 +178,14 @@ def save_settings(actor, cycle_id: int, data: BallotSettings) -> Cycle:
     cycle.points_total, cycle.max_points_per_project = data.points_total, data.max_points_per_project
     cycle.use_all_points = data.use_all_points
     cycle.budget_choice = data.budget_choice if data.budget_choice in ("one", "each") else "one"
+    if data.tally_rule not in RULES:
+        raise refuse("ballot.tally_rule", N_("Choose one of the counting rules."), "tally_rule")
+    if not 0 <= data.tally_threshold <= MAX_TALLY_THRESHOLD:
+        raise refuse("ballot.tally_threshold", N_("The fewest supporters must be a number from 0 to %(max)s."),
+                     "tally_threshold", max=MAX_TALLY_THRESHOLD)
+    cycle.tally_rule = data.tally_rule
+    # Only most-votes-first uses a minimum; kept at 0 otherwise so the record says what applies.
+    cycle.tally_threshold = data.tally_threshold if data.tally_rule == "greedy" else 0
     wanted = [(name.strip(), amount) for name, amount in data.budgets or []]
     if len(wanted) > 1 and (problem := _budget_refusal(wanted)):
         raise problem
@@ -191,6 +205,7 @@ def save_settings(actor, cycle_id: int, data: BallotSettings) -> Cycle:
         "ballot_type": cycle.ballot_type, "min": cycle.min_choices, "max": cycle.max_choices,
         "min_share": cycle.min_share_percent, "points": cycle.points_total,
         "max_points": cycle.max_points_per_project, "budgets": [[n, a] for n, a in wanted],
+        "rule": cycle.tally_rule, "threshold": cycle.tally_threshold,
     })
     db.session.commit()
     return cycle

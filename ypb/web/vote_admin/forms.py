@@ -9,8 +9,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ypb.domain.ballot import BALLOT_TYPE_LABELS, BallotType
+from ypb.domain.explain import RULE_NAMES
 from ypb.domain.money import parse_amount
-from ypb.services.voting import BallotSettings
+from ypb.services.voting import MAX_TALLY_THRESHOLD, BallotSettings
 from ypb.web.cycles.forms import WholeNumberField
 from ypb.web.i18n import amount_for_input
 
@@ -31,6 +32,14 @@ TYPE_EXPLAINED = {
 BUDGET_CHOICES = {
     "one": _l("Each voter picks one budget and votes only in it"),
     "each": _l("Each voter votes in every budget"),
+}
+
+# One line on each counting rule, next to its radio button (the results page explains it in full).
+RULE_HINTS = {
+    "greedy": _l("The projects with the most votes are funded, one after another, while the money lasts."),
+    "mes-add1": _l("Each voter gets an equal share of the budget; a project is funded when its supporters can "
+                   "pay for it together. Smaller groups of voters also get projects."),
+    "mes-add1-compare": _l("Equal Shares, but the most-votes result is used instead if more voters prefer it."),
 }
 
 SCOPE_EXPLAINED = {
@@ -91,6 +100,20 @@ class BallotSettingsForm(FlaskForm):
         default="one",
         invalid_choice_message=_l("Choose how people vote when there are several budgets."),
     )
+    # Missing from a page made before the rule could be chosen: most votes first, the usual rule.
+    tally_rule = RadioField(
+        _l("How are the votes counted?"),
+        choices=[SelectChoice(rule, _l(name)) for rule, name in RULE_NAMES.items()],
+        default="greedy",
+        invalid_choice_message=_l("Choose one of the counting rules."),
+    )
+    tally_threshold = WholeNumberField(
+        _l("Fewest supporters a project needs"), default=0,
+        description=_l("Only with “%(rule)s”: a project chosen by fewer voters is not funded. 0 means no minimum.",
+                       rule=_l(RULE_NAMES["greedy"])),
+        validators=[Optional(), NumberRange(min=0, max=MAX_TALLY_THRESHOLD,
+                                            message=_l("Enter a number from 0 to %(max)s.", max=MAX_TALLY_THRESHOLD))],
+    )
 
     def validate_budgets(self, field):
         self.budget_lines()  # raises with the first problem
@@ -134,6 +157,8 @@ class BallotSettingsForm(FlaskForm):
         self.use_all_points.data = cycle.use_all_points
         self.budget_choice.data = cycle.budget_choice or "one"
         self.budgets.data = "\n".join(f"{b.name}: {amount_for_input(b.amount)}" for b in cycle.budgets)
+        self.tally_rule.data = cycle.tally_rule
+        self.tally_threshold.data = cycle.tally_threshold
 
     def to_settings(self) -> BallotSettings:
         kind = BallotType(self.ballot_type.data)
@@ -149,6 +174,9 @@ class BallotSettingsForm(FlaskForm):
             use_all_points=bool(self.use_all_points.data) if cumulative else False,
             budget_choice=self.budget_choice.data,
             budgets=self.budget_lines() or None,
+            tally_rule=self.tally_rule.data,
+            # Only most votes first has a minimum; the other rules' value is dropped like the other types' settings.
+            tally_threshold=(self.tally_threshold.data or 0) if self.tally_rule.data == "greedy" else 0,
         )
 
 

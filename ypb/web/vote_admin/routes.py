@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ypb.domain import codes as code_rules
 from ypb.domain.ballot import BALLOT_TYPE_LABELS, MONEY_PARAMS, BallotType
 from ypb.domain.cycle import ballot_settings_locked, results_exist
+from ypb.domain.explain import RULE_NAMES
 from ypb.permissions import require
 from ypb.services import Refused, cycles, vote_admin, voting
 from ypb.web.cycles.routes import load_cycle
@@ -27,6 +28,7 @@ from ypb.web.vote_admin import bp
 from ypb.web.vote_admin.forms import (
     BUDGET_CHOICES,
     MAX_CODES_PER_SHEET,
+    RULE_HINTS,
     SCOPE_EXPLAINED,
     TYPE_EXPLAINED,
     BallotSettingsForm,
@@ -106,6 +108,7 @@ def settings(cycle_id: int):
         budgets=voting.budgets_of(cycle), ballot_type=_ballot_type(cycle),
         placement=_placement(cycle), action_form=PlacementForm(),
         type_labels=BALLOT_TYPE_LABELS, type_explained=TYPE_EXPLAINED, budget_choices=BUDGET_CHOICES,
+        rule_names=RULE_NAMES, rule_hints=RULE_HINTS,
     ), status
 
 

@@ -12,7 +12,8 @@ from tests.conftest import sign_in
 def post_urls(app) -> list[str]:
     urls = []
     for rule in app.url_map.iter_rules():
-        if "POST" in rule.methods:
+        # The read-only API's catch-all answers POST with a JSON 405: nothing there writes.
+        if "POST" in rule.methods and not rule.endpoint.startswith("api."):
             urls.append(re.sub(r"<(?:\w+:)?\w+>", "1", rule.rule))
     return urls
 

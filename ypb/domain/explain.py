@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ypb.domain.messages import N_
 from ypb.domain.pabulib import Ballot, Instance
-from ypb.domain.tally import support_of, tally_run
+from ypb.domain.tally import preferences, support_of, tally_run
 
 __all__ = ["REASONS", "RULES", "Explained", "ProjectResult", "Reason", "explain"]
 
@@ -140,7 +140,8 @@ def explain(instance: Instance, ballots: Sequence[Ballot], rule: str, threshold:
                    "spent": sum(instance.projects[p].cost for p in greedy_selected)}
         if rule == "mes-add1-compare":
             # The comparison step of tally.mes_completed(compare_greedy=True), kept here with its counts.
-            prefer_greedy, prefer_mes = _preferences(instance, ballots, greedy_selected, selected)
+            costs = {pid: project.cost for pid, project in instance.projects.items()}
+            prefer_greedy, prefer_mes = preferences(ballots, costs, greedy_selected, selected)
             kept = "greedy" if prefer_greedy > prefer_mes else "mes"
             comparison = {"prefer_mes": prefer_mes, "prefer_greedy": prefer_greedy, "kept": kept}
             if kept == "greedy":
@@ -172,15 +173,3 @@ def _mes_reasons(instance: Instance, tally, votes: dict[str, int]) -> dict[str, 
             # Floored, and never shown as 100%: a project its supporters could pay would have won.
             reasons[pid] = Reason("mes.short", {"percent": min(99, int(100 * held / cost)) if cost else 99})
     return reasons
-
-
-def _preferences(instance: Instance, ballots: Sequence[Ballot], first: list[str], second: list[str]) -> tuple[int, int]:
-    """How many voters prefer `first`, and how many `second` (more money on the projects they chose)."""
-    only_first, only_second = set(first) - set(second), set(second) - set(first)
-    prefer_first = prefer_second = 0
-    for ballot in ballots:
-        gain = sum(instance.projects[p].cost for p in ballot.choices if p in only_first)
-        loss = sum(instance.projects[p].cost for p in ballot.choices if p in only_second)
-        prefer_first += gain > loss
-        prefer_second += loss > gain
-    return prefer_first, prefer_second

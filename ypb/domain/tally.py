@@ -166,7 +166,8 @@ def tally_run(
     replaced = False
     if compare_greedy:
         alternative = list(greedy(instance, ballots).selected)
-        if _prefer(ballots, costs, alternative, selected) > _prefer(ballots, costs, selected, alternative):
+        prefer_greedy, prefer_mes = preferences(ballots, costs, alternative, selected)
+        if prefer_greedy > prefer_mes:
             selected, replaced = alternative, True
     return MesTally(_outcome(instance, selected), profile, kept, share, tuple(filled), replaced, runs)
 
@@ -223,16 +224,16 @@ def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop
     return kept, share + kept_step, runs
 
 
-def _prefer(ballots: Sequence[Ballot], costs: dict[str, int], first: list[str], second: list[str]) -> int:
-    """How many voters' supported projects cost more in total in `first` than in `second`."""
-    only_first = set(first) - set(second)
-    only_second = set(second) - set(first)
-    count = 0
+def preferences(ballots: Sequence[Ballot], costs: dict[str, int], first, second) -> tuple[int, int]:
+    """(voters preferring `first`, voters preferring `second`): more money on the projects they chose."""
+    only_first, only_second = set(first) - set(second), set(second) - set(first)
+    prefer_first = prefer_second = 0
     for ballot in ballots:
         gain = sum(costs[p] for p in ballot.choices if p in only_first)
         loss = sum(costs[p] for p in ballot.choices if p in only_second)
-        count += gain > loss
-    return count
+        prefer_first += gain > loss
+        prefer_second += loss > gain
+    return prefer_first, prefer_second
 
 
 def _greedy_fill(instance: Instance, ballots: Sequence[Ballot], selected: list[str]) -> list[str]:

@@ -34,6 +34,7 @@ from ypb.domain.cycle import (
     check_transition,
     due_transition,
     next_phase,
+    ratify_refusals,
     results_exist,
     review_refusals,
     timeline,
@@ -595,6 +596,30 @@ def test_before_feedback_no_feedback_start_is_needed():
     assert check_transition(state(Phase.PROPOSALS), Phase.FEEDBACK, P) == []
 
 
+# --- confirming the results ----------------------------------------------------------------
+
+RATIFY_CASES = [
+    ("outside the results phase", Phase.VOTING, {}, V, ["results.wrong_phase"]),
+    ("already confirmed", Phase.RESULTS, {}, X, ["results.already_ratified"]),
+    ("draft still open for comments", Phase.RESULTS, {"results_ratified": False}, X - SECOND,
+     ["results.feedback_open"]),
+    ("comment window over", Phase.RESULTS, {"results_ratified": False}, X, []),
+    ("no comment window planned", Phase.RESULTS,
+     {"results_ratified": False, "schedule": replace(SCHEDULE, results_end=None)}, V, []),
+]
+
+
+@pytest.mark.parametrize(("_", "phase", "changes", "now", "expected"), RATIFY_CASES,
+                         ids=[c[0] for c in RATIFY_CASES])
+def test_when_the_results_may_be_confirmed(_, phase, changes, now, expected):
+    assert codes(ratify_refusals(state(phase, **changes), now)) == expected
+
+
+def test_confirming_early_names_the_end_of_the_comment_window():
+    [refusal] = ratify_refusals(state(Phase.RESULTS, results_ratified=False), X - DAY)
+    assert refusal.params == {"end": X}
+
+
 # --- messages -----------------------------------------------------------------------------
 
 
@@ -610,6 +635,8 @@ def _all_refusals():
     yield from review_refusals(state(Phase.VOTING), V)
     early_review = state(Phase.REVIEW, phase_started_at=FEEDBACK_START)
     yield from review_refusals(early_review, FEEDBACK_START)
+    for _, phase, changes, now, _ in RATIFY_CASES:
+        yield from ratify_refusals(state(phase, **changes), now)
 
 
 ALL_REFUSALS = list(_all_refusals())

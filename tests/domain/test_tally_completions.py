@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import random
-import time
-from pathlib import Path
 
 import pytest
 
@@ -10,10 +8,8 @@ from tests.domain.test_tally import random_pb
 from ypb.domain.pabulib import Ballot, Instance, Project, parse_pabulib
 from ypb.domain.tally import Outcome, mes, mes_completed
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
 COMPLETIONS = ["none", "greedy", "add1", "add1-exhaustive", "add1-greedy"]
-# A pabutools run slower than this is not compared (measured on Assen: under ~1.2 s per completion).
-PABUTOOLS_SECONDS = 10
+# The real files are compared with pabutools (live or recorded) in test_tally_golden.py.
 
 
 def make(costs: dict[str, int], budget: int, votes: list[list[str]]) -> tuple[Instance, list[Ballot]]:
@@ -107,20 +103,3 @@ def test_random_small_instances_match_pabutools(seed, completion, sat):
     outcome = mes_completed(instance, ballots, sat=sat, completion=completion)
     assert outcome.selected == pabutools_completed(parse_pabulib_from_string(text), sat, completion), text
     assert outcome.cost <= instance.budget
-
-
-@pytest.mark.skipif(not DATA.is_dir(), reason=f"Pabulib files not found at {DATA} (../shared absent)")
-@pytest.mark.parametrize("completion", COMPLETIONS)
-def test_assen_matches_pabutools(completion):
-    pytest.importorskip("pabutools")
-    from pabutools.election import parse_pabulib as pabutools_parse
-
-    path = DATA / "Netherlands_Assen_2024.pb"
-    with open(path, encoding="utf-8") as f:
-        instance, ballots = parse_pabulib(f)
-    start = time.perf_counter()
-    theirs = pabutools_completed(pabutools_parse(str(path)), "cost", completion)
-    seconds = time.perf_counter() - start
-    if seconds > PABUTOOLS_SECONDS:
-        pytest.skip(f"pabutools took {seconds:.1f} s > {PABUTOOLS_SECONDS} s")
-    assert mes_completed(instance, ballots, completion=completion).selected == theirs

@@ -160,7 +160,8 @@ def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0):
     if profile.uniform[p]:
         if rho * u[0] <= m.min():
             return rho  # nobody runs out: the plain price
-    elif rho <= (m / u).min():
+        return _rho_uniform(profile, p, m, w, max(rho, lower))
+    if rho <= (m / u).min():
         return rho
     rho = max(rho, lower)
     wu = profile.weighted[p]
@@ -176,6 +177,35 @@ def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0):
             return rho + step
         rho += step
     return rho  # pragma: no cover - Newton ends after at most one step per distinct money value
+
+
+def _rho_uniform(profile: Profile, p: int, m: np.ndarray, w: np.ndarray, rho: float) -> float:
+    """`_rho_float`'s Newton steps when every supporter has the same satisfaction u.
+
+    Then everyone pays the same level x = ρ·u or all they have, and the payment at x is
+    (money of those with at most x) + x × (number of the others): the same steps as the general
+    loop, with half the array work per step.
+    """
+    cost = profile.costs[p]
+    u0 = float(profile.utilities[p][0])
+    plain = cost / profile.total_utility[p]
+    voters = profile.total_utility[p] / u0
+    wm = w * m
+    level = rho * u0
+    for _ in range(200):
+        out = m <= level  # they pay all they have
+        rest = voters - float(np.dot(w, out))
+        gap = cost - float(np.dot(wm, out)) - level * rest
+        if gap <= 0:
+            if gap < -REL * 1e-3 * cost and level > plain * u0:
+                level = plain * u0  # the bound was a hair too high: start again from below
+                continue
+            return level / u0
+        step = gap / rest
+        if step <= level * 1e-15:
+            return (level + step) / u0
+        level += step
+    return level / u0  # pragma: no cover - Newton ends after at most one step per distinct money value
 
 
 def _structure(profile: Profile, p: int, money: np.ndarray, slope: np.ndarray, rho: float) -> tuple[float, float]:

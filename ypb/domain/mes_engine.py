@@ -139,8 +139,15 @@ class RunResult:
 _CLOSE = object()
 
 
-def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0):
+class _Above(float):
+    """Not ρ but a lower bound of it, above the cutoff `_rho_float` was given."""
+
+
+def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0, cutoff: float = np.inf):
     """ρ of project p from floats; None when its supporters surely cannot pay, _CLOSE when unsure.
+
+    With a `cutoff` (the best ρ of the round so far), a project whose ρ surely lies above it may
+    get only an `_Above` lower bound instead: enough to know it loses, for less work.
 
     `lower` is a lower bound of ρ (last round's ρ): Newton's method starts there. The supporters'
     payment Σ min(money, ρ × satisfaction) is concave and piecewise linear in ρ, so Newton steps
@@ -160,7 +167,7 @@ def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0):
     if profile.uniform[p]:
         if rho * u[0] <= m.min():
             return rho  # nobody runs out: the plain price
-        return _rho_uniform(profile, p, m, w, max(rho, lower))
+        return _rho_uniform(profile, p, m, w, max(rho, lower), cutoff)
     if rho <= (m / u).min():
         return rho
     rho = max(rho, lower)
@@ -179,29 +186,40 @@ def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0):
     return rho  # pragma: no cover - Newton ends after at most one step per distinct money value
 
 
-def _rho_uniform(profile: Profile, p: int, m: np.ndarray, w: np.ndarray, rho: float) -> float:
+def _rho_uniform(profile: Profile, p: int, m: np.ndarray, w: np.ndarray, rho: float,
+                 cutoff: float = np.inf) -> float:
     """`_rho_float`'s Newton steps when every supporter has the same satisfaction u.
 
     Then everyone pays the same level x = ρ·u or all they have, and the payment at x is
     (money of those with at most x) + x × (number of the others): the same steps as the general
-    loop, with half the array work per step.
+    loop, with half the array work per step. With a cutoff above the start, the steps start
+    there: if the supporters cannot pay at the cutoff, the first step is already a lower bound
+    above it (`_Above`); if they can, ρ is below it and the steps start again from `rho`.
     """
     cost = profile.costs[p]
     u0 = float(profile.utilities[p][0])
     plain = cost / profile.total_utility[p]
     voters = profile.total_utility[p] / u0
     wm = w * m
-    level = rho * u0
+    probing = rho < cutoff < np.inf
+    floor = rho * u0  # a level known to be at most ρ's
+    level = cutoff * u0 if probing else floor
     for _ in range(200):
         out = m <= level  # they pay all they have
         rest = voters - float(np.dot(w, out))
         gap = cost - float(np.dot(wm, out)) - level * rest
         if gap <= 0:
+            if probing:
+                probing, level = False, floor  # ρ is at most the cutoff: find it from below
+                continue
             if gap < -REL * 1e-3 * cost and level > plain * u0:
-                level = plain * u0  # the bound was a hair too high: start again from below
+                level = floor = plain * u0  # the bound was a hair too high: start again from below
                 continue
             return level / u0
         step = gap / rest
+        if probing and step > level * 2 * REL:
+            return _Above((level + step) / u0)  # surely above the cutoff, and still at most ρ
+        probing = False
         if step <= level * 1e-15:
             return (level + step) / u0
         level += step
@@ -331,12 +349,17 @@ def run(profile: Profile, share: Fraction, track: bool = False) -> RunResult:
     while heap:
         best: tuple[float, str, int, float] | None = None
         evaluated: list[tuple[float, str, int, float]] = []
+        losers: list[tuple[float, str, int, float]] = []
         while heap:
             bound = heap[0][0]
             if best is not None and bound * (1 - REL) > best[0] * (1 + REL):
                 break  # its ρ, and every later one's, is surely above the best
             bound, sid, p, _ = heapq.heappop(heap)
-            rho = _rho_float(profile, p, money, bound)
+            cutoff = best[0] if best is not None and not track else np.inf
+            rho = _rho_float(profile, p, money, bound, cutoff)
+            if type(rho) is _Above:
+                losers.append((float(rho), sid, p, 0.0))  # it cannot win this round: wait with a better bound
+                continue
             if rho is _CLOSE:
                 horizon = 0.0  # affordable only just (or not): do not extrapolate this run
                 exact_rho = exact().rho(p)
@@ -382,6 +405,8 @@ def run(profile: Profile, share: Fraction, track: bool = False) -> RunResult:
         for entry in evaluated:
             if entry is not best:
                 heapq.heappush(heap, entry)
+        for entry in losers:
+            heapq.heappush(heap, entry)
         idx = profile.types[p]
         m = money[idx]
         u = profile.utilities[p]

@@ -187,6 +187,7 @@ def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop
     runs = 0
     track = True
     fruitless = 0  # tracked runs in a row whose horizon skipped nothing
+    untracked, wait = 0, 16  # runs since tracking stopped; how many to do before trying again
     # pabutools' bound for "add1": budget + step·n <= budget·(n + 1). The exhaustive variant has
     # none; it still ends, since once every voter can pay for every project alone, MES selects
     # every supported project: the outcome either no longer fits or is exhaustive.
@@ -209,10 +210,15 @@ def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop
             reach = result.horizon - margin
             skip = int(min(reach, 2.0**62)) if reach >= 1 else 0
             fruitless = 0 if skip else fruitless + 1
-            if fruitless >= 3:
-                track = False  # decisions change at nearly every step here: tracking costs more than it saves
-        elif runs % 16 == 0:
-            track, fruitless = True, 0  # look again now and then
+            if skip:
+                wait = 16
+            if fruitless >= 2:
+                # Decisions change at nearly every step here: tracking costs more than it saves.
+                track, untracked = False, 0
+        else:
+            untracked += 1
+            if untracked >= wait:
+                track, fruitless, wait = True, 0, wait * 2  # look again, less often each time it fails
         if skip:
             if limit is not None:
                 skip = min(skip, limit - step)

@@ -165,8 +165,9 @@ def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0, 
     u = profile.utilities[p]
     rho = cost / profile.total_utility[p]
     if profile.uniform[p]:
-        if rho * u[0] <= m.min():
-            return rho  # nobody runs out: the plain price
+        # Nobody runs out: the plain price (impossible once last round's ρ was above it).
+        if lower <= rho and rho * u[0] <= m.min():
+            return rho
         return _rho_uniform(profile, p, m, w, max(rho, lower), cutoff)
     if rho <= (m / u).min():
         return rho

@@ -50,6 +50,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
         auth,
         cycles,
         dashboard,
+        jury,
         main,
         notifications,
         opendata,
@@ -62,7 +63,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     )
 
     for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications, vote_admin, paper,
-                 voting, results, api, opendata):
+                 voting, results, api, opendata, jury):
         app.register_blueprint(area.bp)
 
     from ypb.cli import ypb_cli

@@ -83,6 +83,9 @@ RULES: dict[str, Check] = {
     "paper.manage": _staff,  # paper-ballot batches
     "census.manage": _staff,
     "census.claim": _signed_in,
+    # Competition cycles: staff publish the jury's criteria; council members are the jury.
+    "jury.manage": _staff,
+    "jury.score": _roles(Role.COUNCIL),
     # Results: everyone reads them (draft ones too: feedback before approval); staff confirm them.
     # The council's own decision on them comes with the council's pages.
     "results.ratify": _staff,

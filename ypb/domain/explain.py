@@ -3,31 +3,37 @@
 This module owns the cycle-level counting rules (`RULES`), the per-project reasons shown on the
 public results page (`REASONS`, translated by the caller) and `explain`, which runs a rule on
 one budget's ballots and says, per project, its votes and why it was or was not funded. The
-counting itself is `ypb.domain.tally`.
+counting itself is `ypb.domain.tally`; a competition's ranking (jury and votes together) is
+`ypb.domain.competition`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
+from ypb.domain import competition
 from ypb.domain.messages import N_
 from ypb.domain.pabulib import Ballot, Instance
 from ypb.domain.tally import preferences, support_of, tally_run
 
 __all__ = ["REASONS", "RULES", "Explained", "ProjectResult", "Reason", "explain"]
 
-# The rules a cycle may use, with the Pabulib name of each (for the .pb export).
+# The rules a cycle may use, with the Pabulib name of each (for the .pb export). A competition
+# has no Pabulib rule: its file says "competition", since the jury's part cannot be recounted.
 RULES = {
     "greedy": "greedy",
     "mes-add1": "equalshares/add1",
     "mes-add1-compare": "equalshares/add1-comparison",
+    "competition": "competition",
 }
 
 RULE_NAMES = {
     "greedy": N_("Most votes first"),
     "mes-add1": N_("Method of Equal Shares"),
     "mes-add1-compare": N_("Method of Equal Shares, compared with most votes first"),
+    "competition": N_("Competition: jury and public vote together"),
 }
 
 RULE_DESCRIPTIONS = {
@@ -47,6 +53,13 @@ RULE_DESCRIPTIONS = {
         "result, and the latter is used only if more voters prefer it (each voter prefers the result "
         "that spends more on the projects they voted for)."
     ),
+    "competition": N_(
+        "A jury of council members scores every project on the published criteria, from 1 to 5 each. "
+        "Each project then gets a combined score out of 100: its jury average counts for the jury's "
+        "share, fixed before voting opened, and its votes, compared with the project that got the most, "
+        "count for the rest. Projects are taken in order of their combined score. A project is funded if "
+        "it still fits in the money left; if it does not, the next one is tried, until nothing more fits."
+    ),
 }
 
 # Reason codes → the sentence shown for a project. %(…)s parameters: amounts are formatted by
@@ -60,8 +73,10 @@ REASONS = {
     "mes.short": N_("Not funded: its supporters' remaining shares covered only %(percent)s%% of its cost."),
     "mes.free": N_("Funded: it costs nothing and has supporters."),
     "no_votes": N_("Not funded: nobody voted for it."),
+    **competition.REASONS,
 }
 AMOUNT_PARAMS = frozenset({"remaining", "cost"})
+HUNDREDTHS_PARAMS = competition.HUNDREDTHS_PARAMS  # integers in hundredths, shown with decimals
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +93,12 @@ class ProjectResult:
     points: int  # sum of points (equals votes on approval ballots)
     funded: bool
     reason: Reason
+    # Competition only: the place in the combined ranking, the jury mean (None: nobody scored
+    # it), how many jurors scored it and the combined score out of 100.
+    rank: int | None = None
+    jury_mean: Fraction | None = None
+    jurors: int = 0
+    score: Fraction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +107,7 @@ class Explained:
     selected: tuple[str, ...]  # in the order the rule took them
     spent: int
     voters: int
-    rows: tuple[ProjectResult, ...]  # funded first, then by votes
+    rows: tuple[ProjectResult, ...]  # funded first, then by votes (competition: in ranking order)
     what_if: dict  # {"rule": the other rule, "selected": its ids, "spent": its cost}
     comparison: dict | None  # mes-add1-compare: {"prefer_mes": n, "prefer_greedy": n, "kept": "mes"|"greedy"}
 
@@ -116,14 +137,20 @@ def _greedy_reasons(instance: Instance, points: dict[str, int], votes: dict[str,
     return selected, reasons
 
 
-def explain(instance: Instance, ballots: Sequence[Ballot], rule: str, threshold: int = 0) -> Explained:
+def explain(instance: Instance, ballots: Sequence[Ballot], rule: str, threshold: int = 0,
+            jury: competition.Jury | None = None) -> Explained:
     """Run `rule` (a key of RULES) on one budget and explain every project's result.
 
     Cumulative ballots count points (greedy by points, MES with points satisfaction); approval
     ballots count votes and MES uses cost satisfaction, as in Assen, Świecie and Wieliczka.
+    "competition" needs the `jury` (its weight and scores); its public part is the points.
     """
     if rule not in RULES:
         raise ValueError(f"rule must be one of {tuple(RULES)}, not {rule!r}")
+    if rule == competition.RULE:
+        if jury is None:
+            raise ValueError("the competition rule needs the jury's weight and scores")
+        return _explain_competition(instance, ballots, jury)
     votes, points = _support(instance, ballots)
     sat = "cost" if instance.vote_type == "approval" else "points"
     greedy_selected, greedy_reasons = _greedy_reasons(instance, points, votes, threshold if rule == "greedy" else 0)
@@ -154,6 +181,22 @@ def explain(instance: Instance, ballots: Sequence[Ballot], rule: str, threshold:
     rows.sort(key=lambda r: (not r.funded, -r.points, r.id))
     spent = sum(instance.projects[p].cost for p in selected)
     return Explained(rule, tuple(selected), spent, len(ballots), tuple(rows), what_if, comparison)
+
+
+def _explain_competition(instance: Instance, ballots: Sequence[Ballot], jury: competition.Jury) -> Explained:
+    votes, points = _support(instance, ballots)
+    costs = {pid: project.cost for pid, project in instance.projects.items()}
+    ranking = competition.rank(costs, points, jury, instance.budget)
+    rows = tuple(
+        ProjectResult(r.id, r.cost, votes[r.id], points[r.id], r.funded, Reason(r.reason, dict(r.params)),
+                      rank=r.rank, jury_mean=r.jury_mean, jurors=r.jurors, score=r.score)
+        for r in ranking.rows
+    )
+    # For comparison: what most votes first alone would have funded.
+    greedy_selected, _ = _greedy_reasons(instance, points, votes, 0)
+    what_if = {"rule": "greedy", "selected": sorted(greedy_selected),
+               "spent": sum(costs[p] for p in greedy_selected)}
+    return Explained(competition.RULE, ranking.selected, ranking.spent, len(ballots), rows, what_if, None)
 
 
 def _mes_reasons(instance: Instance, tally, votes: dict[str, int]) -> dict[str, Reason]:

@@ -4,6 +4,7 @@ from ypb.models.account import Municipality, User
 from ypb.models.audit import AuditEntry
 from ypb.models.base import Base
 from ypb.models.comment import Comment, CommentReport
+from ypb.models.competition import JuryCriterion, JuryScore
 from ypb.models.cycle import Category, Cycle
 from ypb.models.notification import Notification
 from ypb.models.proposal import (
@@ -28,7 +29,7 @@ from ypb.models.voting import (
 
 __all__ = [
     "Ballot", "BallotChoice", "Budget", "CensusEntry", "PaperBatch", "Participation", "VotingCode", "VotingKey",
-    "TallyResult",
+    "TallyResult", "JuryCriterion", "JuryScore",
     "AuditEntry", "Base", "Category", "Comment", "CommentReport", "Cycle", "FeasibilityNote",
     "Municipality", "Notification", "Proposal", "ProposalStatus", "Revision", "User", "Verdict",
     "revision_addresses",

@@ -21,8 +21,10 @@ class Cycle(Base):
         CheckConstraint("ballot_type IS NULL OR ballot_type IN ('approval', 'knapsack', 'cumulative')",
                         name="ballot_type_known"),
         CheckConstraint("budget_choice IN ('one', 'each')", name="budget_choice_known"),
-        CheckConstraint("tally_rule IN ('greedy', 'mes-add1', 'mes-add1-compare')", name="tally_rule_known"),
+        CheckConstraint("tally_rule IN ('greedy', 'mes-add1', 'mes-add1-compare', 'competition')",
+                        name="tally_rule_known"),
         CheckConstraint("tally_threshold >= 0", name="tally_threshold_not_negative"),
+        CheckConstraint("jury_weight >= 0 AND jury_weight <= 100", name="jury_weight_percent"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,10 +50,12 @@ class Cycle(Base):
     results_ratified: Mapped[bool] = mapped_column(Boolean, default=False)
     results_ratified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     results_ratified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # The counting rule, fixed before voting opens: "greedy", "mes-add1" or "mes-add1-compare"
-    # (see ypb.domain.explain.RULES); greedy may require a minimum number of supporters.
+    # The counting rule, fixed before voting opens: "greedy", "mes-add1", "mes-add1-compare" or
+    # "competition" (see ypb.domain.explain.RULES); greedy may require a minimum number of supporters.
     tally_rule: Mapped[str] = mapped_column(String(20), default="greedy", server_default="greedy")
     tally_threshold: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Competition only: the jury's share of the combined score, in percent (the vote has the rest).
+    jury_weight: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
 
     # Ballot settings: they shape the vote, so they lock when voting opens.
     ballot_type: Mapped[str | None] = mapped_column(String(20))
@@ -73,6 +77,8 @@ class Cycle(Base):
     categories: Mapped[list[Category]] = relationship(
         back_populates="cycle", order_by="Category.position", cascade="all, delete-orphan"
     )
+    jury_criteria = relationship("JuryCriterion", order_by="[JuryCriterion.position, JuryCriterion.id]",
+                                 cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def phase_enum(self) -> Phase:

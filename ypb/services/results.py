@@ -24,6 +24,7 @@ from sqlalchemy import select
 from ypb.database import begin_write
 from ypb.domain import cycle as phase_rules
 from ypb.domain.ballot import BallotType
+from ypb.domain.competition import hundredths
 from ypb.domain.explain import AMOUNT_PARAMS, RULES, explain
 from ypb.domain.messages import N_
 from ypb.domain.pabulib import Ballot as PbBallot
@@ -31,7 +32,7 @@ from ypb.domain.pabulib import Instance, Project
 from ypb.extensions import db
 from ypb.models import Ballot, Budget, Cycle, Proposal, TallyResult
 from ypb.models.base import utcnow
-from ypb.services import Refused, audit, cycles, refuse, use_case, voting
+from ypb.services import Refused, audit, competition, cycles, refuse, use_case, voting
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,13 @@ def compute(cycle: Cycle, now: datetime) -> list[TallyResult]:
             continue
         instance, ballots, proposals = instance_for(cycle, budget)
         unit = money_unit(budget, proposals.values())
-        explained = explain(instance, ballots, cycle.tally_rule, cycle.tally_threshold)
+        jury = competition.jury_for(cycle, proposals) if competition.is_competition(cycle) else None
+        explained = explain(instance, ballots, cycle.tally_rule, cycle.tally_threshold, jury=jury)
         rows = [
             {"proposal_id": int(r.id), "cost": r.cost * unit, "votes": r.votes, "points": r.points,
              "funded": r.funded, "reason": r.reason.code,
-             "params": {k: v * unit if k in AMOUNT_PARAMS else v for k, v in r.reason.params.items()}}
+             "params": {k: v * unit if k in AMOUNT_PARAMS else v for k, v in r.reason.params.items()},
+             **(_competition_row(r) if jury is not None else {})}
             for r in explained.rows
         ]
         what_if = dict(explained.what_if, selected=[int(p) for p in explained.what_if["selected"]],
@@ -108,6 +111,14 @@ def compute(cycle: Cycle, now: datetime) -> list[TallyResult]:
         db.session.add(result)
         stored.append(result)
     return stored
+
+
+def _competition_row(row) -> dict:
+    """What the results page shows of a competition besides the votes: the place, the jury
+    mean (None: nobody scored it) and the combined score out of 100, both in hundredths."""
+    return {"rank": row.rank, "jurors": row.jurors,
+            "jury_mean": hundredths(row.jury_mean) if row.jury_mean is not None else None,
+            "score": hundredths(row.score)}
 
 
 def results_of(cycle: Cycle) -> list[BudgetResult]:
@@ -174,7 +185,10 @@ def pb_text(cycle: Cycle, budget: Budget, instance: Instance, ballots: list[PbBa
         ("rule", "greedy-threshold" if rule == "greedy" and cycle.tally_threshold else rule),
         ("currency", cycle.currency),
         ("comment", "#1: amounts in " + ("whole currency units" if instance.budget * 100 == budget.amount
-                                         else "minor units (cents)") + "; ballots in a random order"),
+                                         else "minor units (cents)") + "; ballots in a random order"
+         + ("; #2: a competition: the projects were ranked by the jury's scores together with these votes; "
+            "the jury's scores are not in this file, so only the votes can be counted again"
+            if rule == "competition" else "")),
         ("min_length", str(cycle.min_choices)),
     ]
     if cycle.tally_threshold and cycle.tally_rule == "greedy":

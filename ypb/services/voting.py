@@ -79,6 +79,7 @@ class BallotSettings:
     budgets: list[tuple[str, int]] | None = None  # (name, amount); None: one budget, the whole amount
     tally_rule: str = "greedy"  # a key of ypb.domain.explain.RULES
     tally_threshold: int = 0  # fewest supporters a project needs; greedy only
+    jury_weight: int | None = None  # competition only: the jury's share in percent (None: keep the stored one)
 
 
 MAX_TALLY_THRESHOLD = 1_000_000  # far above any vote's turnout, and well inside the column's range
@@ -105,6 +106,8 @@ def ballot_ready(cycle: Cycle) -> bool:
     approved project placed in one of them."""
     if cycle.ballot_type is None:
         return False
+    if cycle.tally_rule == "competition" and not cycle.jury_criteria:
+        return False  # the jury needs published criteria before the vote
     if any(rules_refusals(rules_for(cycle, b)) for b in budgets_of(cycle)):
         return False
     return not unplaced_projects(cycle)
@@ -183,9 +186,14 @@ def save_settings(actor, cycle_id: int, data: BallotSettings) -> Cycle:
     if not 0 <= data.tally_threshold <= MAX_TALLY_THRESHOLD:
         raise refuse("ballot.tally_threshold", N_("The fewest supporters must be a number from 0 to %(max)s."),
                      "tally_threshold", max=MAX_TALLY_THRESHOLD)
+    if data.jury_weight is not None and not 0 <= data.jury_weight <= 100:
+        raise refuse("ballot.jury_weight", N_("The jury's share must be a whole number from 0 to 100."),
+                     "jury_weight")
     cycle.tally_rule = data.tally_rule
     # Only most-votes-first uses a minimum; kept at 0 otherwise so the record says what applies.
     cycle.tally_threshold = data.tally_threshold if data.tally_rule == "greedy" else 0
+    if data.tally_rule == "competition" and data.jury_weight is not None:
+        cycle.jury_weight = data.jury_weight
     wanted = [(name.strip(), amount) for name, amount in data.budgets or []]
     if len(wanted) > 1 and (problem := _budget_refusal(wanted)):
         raise problem
@@ -206,6 +214,7 @@ def save_settings(actor, cycle_id: int, data: BallotSettings) -> Cycle:
         "min_share": cycle.min_share_percent, "points": cycle.points_total,
         "max_points": cycle.max_points_per_project, "budgets": [[n, a] for n, a in wanted],
         "rule": cycle.tally_rule, "threshold": cycle.tally_threshold,
+        **({"jury_weight": cycle.jury_weight} if cycle.tally_rule == "competition" else {}),
     })
     db.session.commit()
     return cycle

@@ -9,11 +9,12 @@ colours (the CSP forbids inline styles), and a title and description for screen 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask_babel import format_decimal, gettext, ngettext
 
 from ypb.domain.ballot import BallotType
-from ypb.domain.explain import AMOUNT_PARAMS, REASONS, RULE_NAMES
+from ypb.domain.explain import AMOUNT_PARAMS, HUNDREDTHS_PARAMS, REASONS, RULE_NAMES
 from ypb.web.i18n import format_money
 
 # Chart geometry in SVG units. The chart is drawn 320 wide, about a phone's width, so its
@@ -35,6 +36,12 @@ class Row:
     points: int
     funded: bool
     reason: str
+    # Competition only: the place in the combined ranking, the jury mean ("" when no juror scored
+    # it), how many jurors scored it and the combined score out of 100, ready to show.
+    rank: int | None = None
+    jury_mean: str | None = None
+    jurors: int = 0
+    score: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,16 +88,29 @@ class BudgetView:
     points: bool  # cumulative ballots: the chart and table show points
     chart: Chart
     what_if: WhatIf
+    competition: bool = False  # rows carry the combined ranking
 
 
 def number(value: int) -> str:
     return format_decimal(value)
 
 
+def decimal_from_hundredths(value: int) -> str:
+    """420 → "4.2", 417 → "4.17", 400 → "4.0" in the reader's number format."""
+    return format_decimal(Decimal(value) / 100, format="0.0#")
+
+
+def _param(key: str, value: int, currency: str) -> str:
+    if key in AMOUNT_PARAMS:
+        return format_money(value, currency)
+    if key in HUNDREDTHS_PARAMS:
+        return decimal_from_hundredths(value)
+    return number(value)
+
+
 def reason_text(row: dict, currency: str) -> str:
     """A project's reason in the reader's language, amounts shown as money."""
-    params = {key: format_money(value, currency) if key in AMOUNT_PARAMS else number(value)
-              for key, value in row["params"].items()}
+    params = {key: _param(key, value, currency) for key, value in row["params"].items()}
     return gettext(REASONS[row["reason"]]) % params
 
 
@@ -170,12 +190,20 @@ def what_if(result, proposals: dict, order: dict[int, int]) -> WhatIf:
 def budget_view(found, cycle) -> BudgetView:
     """One budget's stored result (`services.results.BudgetResult`) ready for the page."""
     result, proposals = found.result, found.proposals
+    ranked = result.rule == "competition"
     rows = tuple(
         Row(proposal_id=r["proposal_id"], title=_title(proposals, r["proposal_id"]), cost=r["cost"],
-            votes=r["votes"], points=r["points"], funded=r["funded"], reason=reason_text(r, cycle.currency))
+            votes=r["votes"], points=r["points"], funded=r["funded"], reason=reason_text(r, cycle.currency),
+            **(_ranking(r) if ranked else {}))
         for r in result.rows
     )
     points = cycle.ballot_type == BallotType.CUMULATIVE.value
     order = {row.proposal_id: i for i, row in enumerate(rows)}
     return BudgetView(found.budget, result, rows, points, chart(rows, points, found.budget.name),
-                      what_if(result, proposals, order))
+                      what_if(result, proposals, order), ranked)
+
+
+def _ranking(row: dict) -> dict:
+    mean = row.get("jury_mean")
+    return {"rank": row.get("rank"), "jurors": row.get("jurors", 0), "score": decimal_from_hundredths(row["score"]),
+            "jury_mean": decimal_from_hundredths(mean) if mean is not None else ""}

@@ -17,7 +17,7 @@ from ypb.extensions import db
 from ypb.models import User
 from ypb.models.base import utcnow
 from ypb.permissions import can, require
-from ypb.services import Refused, cycles, results, voting
+from ypb.services import Refused, competition, cycles, results, voting
 from ypb.web.cycles import routes as cycle_routes
 from ypb.web.results import bp
 from ypb.web.results.forms import RatifyForm
@@ -39,7 +39,8 @@ def show(cycle_id: int):
     cycle = cycles.get(cycle_id)
     if not vote_totals_visible(cycle.phase_enum):
         return render_template("results/waiting.html", cycle=cycle, rule=rule_name(cycle.tally_rule),
-                               rule_description=_(RULE_DESCRIPTIONS[cycle.tally_rule]))
+                               rule_description=_(RULE_DESCRIPTIONS[cycle.tally_rule]),
+                               criteria=competition.criteria_of(cycle))
     found = results.results_of(cycle)
     confirming = None
     if can(current_user, "results.ratify") and cycle.phase == Phase.RESULTS.value and not cycle.results_ratified:
@@ -51,6 +52,7 @@ def show(cycle_id: int):
         rule=rule_name(cycle.tally_rule), rule_description=_(RULE_DESCRIPTIONS[cycle.tally_rule]),
         turnout=voting.turnout(cycle.id), confirmed_by=confirmed_by, confirming=confirming,
         ratify_form=RatifyForm(), now=utcnow(), number=number, suppress_below=SUPPRESS_BELOW,
+        criteria=competition.criteria_of(cycle),
     )
 
 

@@ -40,6 +40,8 @@ RULE_HINTS = {
     "mes-add1": _l("Each voter gets an equal share of the budget; a project is funded when its supporters can "
                    "pay for it together. Smaller groups of voters also get projects."),
     "mes-add1-compare": _l("Equal Shares, but the most-votes result is used instead if more voters prefer it."),
+    "competition": _l("A jury of council members scores the projects on published criteria; the jury's "
+                      "scores and the votes together decide the order in which projects are funded."),
 }
 
 SCOPE_EXPLAINED = {
@@ -115,6 +117,13 @@ class BallotSettingsForm(FlaskForm):
                                             message=_l("Enter a number from 0 to %(max)s.", max=MAX_TALLY_THRESHOLD))],
     )
 
+    jury_weight = WholeNumberField(
+        _l("The jury's share of the combined score, in percent"), default=50,
+        description=_l("Only with “%(rule)s”: the public vote counts for the rest. 50 means the jury and "
+                       "the vote count the same; 100 means only the jury counts.", rule=_l(RULE_NAMES["competition"])),
+        validators=[Optional(), NumberRange(min=0, max=100, message=_l("Enter a number from 0 to 100."))],
+    )
+
     def validate_budgets(self, field):
         self.budget_lines()  # raises with the first problem
 
@@ -159,6 +168,7 @@ class BallotSettingsForm(FlaskForm):
         self.budgets.data = "\n".join(f"{b.name}: {amount_for_input(b.amount)}" for b in cycle.budgets)
         self.tally_rule.data = cycle.tally_rule
         self.tally_threshold.data = cycle.tally_threshold
+        self.jury_weight.data = cycle.jury_weight
 
     def to_settings(self) -> BallotSettings:
         kind = BallotType(self.ballot_type.data)
@@ -177,6 +187,8 @@ class BallotSettingsForm(FlaskForm):
             tally_rule=self.tally_rule.data,
             # Only most votes first has a minimum; the other rules' value is dropped like the other types' settings.
             tally_threshold=(self.tally_threshold.data or 0) if self.tally_rule.data == "greedy" else 0,
+            # Only a competition has a jury; left empty it keeps the stored share.
+            jury_weight=self.jury_weight.data if self.tally_rule.data == "competition" else None,
         )
 
 

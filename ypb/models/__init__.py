@@ -5,7 +5,9 @@ from ypb.models.audit import AuditEntry
 from ypb.models.base import Base
 from ypb.models.comment import Comment, CommentReport
 from ypb.models.competition import JuryCriterion, JuryScore
+from ypb.models.council import Affiliation, Council, Membership, Person, Seat
 from ypb.models.cycle import Category, Cycle
+from ypb.models.meeting import AgendaItem, AttendanceRecord, Decision, Meeting, Minutes, Motion, Vote
 from ypb.models.notification import Notification
 from ypb.models.proposal import (
     FeasibilityNote,
@@ -33,4 +35,6 @@ __all__ = [
     "AuditEntry", "Base", "Category", "Comment", "CommentReport", "Cycle", "FeasibilityNote",
     "Municipality", "Notification", "Proposal", "ProposalStatus", "Revision", "User", "Verdict",
     "revision_addresses",
+    "Affiliation", "Council", "Membership", "Person", "Seat",
+    "AgendaItem", "AttendanceRecord", "Decision", "Meeting", "Minutes", "Motion", "Vote",
 ]

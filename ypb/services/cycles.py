@@ -297,15 +297,23 @@ def advance(actor, cycle_id: int, target: Phase, now: datetime | None = None) ->
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         raise Refused(Refusal("cycle.missing", N_("There is no such budget cycle.")))
+    _checked_move(actor, cycle, target, now, {})
+    db.session.commit()
+    return cycle
+
+
+def move_by_decision(actor, cycle: Cycle, target: Phase, now: datetime, decision_number: str) -> None:
+    """The move a published council decision orders, in the caller's transaction."""
+    _checked_move(actor, cycle, target, now, {"decision": decision_number})
+
+
+def _checked_move(actor, cycle: Cycle, target: Phase, now: datetime, extra: dict) -> None:
     refusals = rules.check_transition(state_of(cycle), target, now)
     if refusals:
-        db.session.rollback()
         raise Refused(*refusals)
     previous = cycle.phase
     _move(cycle, target, now, actor)
-    audit.record(actor, "cycle.phase", f"cycle:{cycle.id}", {"from": previous, "to": target.value})
-    db.session.commit()
-    return cycle
+    audit.record(actor, "cycle.phase", f"cycle:{cycle.id}", {"from": previous, "to": target.value, **extra})
 
 
 @use_case

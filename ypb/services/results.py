@@ -147,18 +147,28 @@ def ratify(actor, cycle_id: int, now: datetime | None = None) -> Cycle:
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         raise refuse("cycle.missing", N_("There is no such budget cycle."))
+    _confirm(actor, cycle, now, {})
+    db.session.commit()
+    return cycle
+
+
+def confirm_by_decision(actor, cycle: Cycle, now: datetime, decision_number: str) -> None:
+    """Confirm the results as a published council decision orders, in the caller's transaction."""
+    _confirm(actor, cycle, now, {"decision": decision_number})
+
+
+def _confirm(actor, cycle: Cycle, now: datetime, extra: dict) -> None:
     refusals = phase_rules.ratify_refusals(cycles.state_of(cycle), now)
     if refusals:
         raise Refused(*refusals)
-    if not results_of(cycle):
+    stored = results_of(cycle)
+    if not stored:
         raise refuse("results.missing", N_("There are no results to confirm yet."))
     cycle.results_ratified = True
     cycle.results_ratified_at = now
     cycle.results_ratified_by_id = getattr(actor, "id", None)
     audit.record(actor, "results.ratify", f"cycle:{cycle.id}",
-                 {r.budget.name: r.result.pb_sha256 for r in results_of(cycle)})
-    db.session.commit()
-    return cycle
+                 {**{r.budget.name: r.result.pb_sha256 for r in stored}, **extra})
 
 
 def pb_file(cycle: Cycle, budget: Budget) -> str:

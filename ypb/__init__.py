@@ -48,10 +48,12 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
         admin,
         api,
         auth,
+        council,
         cycles,
         dashboard,
         jury,
         main,
+        meetings,
         notifications,
         opendata,
         paper,
@@ -63,7 +65,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     )
 
     for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications, vote_admin, paper,
-                 voting, results, api, opendata, jury):
+                 voting, results, api, opendata, jury, council, meetings):
         app.register_blueprint(area.bp)
 
     from ypb.cli import ypb_cli

@@ -90,6 +90,10 @@ RULES: dict[str, Check] = {
     # The council's own decision on them comes with the council's pages.
     "results.ratify": _staff,
     "notifications.read": _signed_in,
+    # The youth council: everyone reads its composition; staff keep it (contact details too).
+    "council.read": _anyone,
+    "council.manage": _staff,
+    "meetings.manage": _staff,  # meetings, attendance, votes, decisions and minutes
 }
 
 

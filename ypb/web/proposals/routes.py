@@ -12,7 +12,7 @@ from ypb.domain.textdiff import changed, word_diff
 from ypb.extensions import limiter
 from ypb.models import ProposalStatus
 from ypb.permissions import can, phase_required, require
-from ypb.services import Refused, comments, cycles, proposals
+from ypb.services import Refused, comments, cycles, meetings, proposals
 from ypb.services.proposals import ProposalInput, RevisionNote
 from ypb.web.cycles import routes as cycle_routes
 from ypb.web.proposals import bp
@@ -106,6 +106,7 @@ def _render_show(proposal, comment_form=None, status: int = 200):
         can_assess=can(current_user, "proposal.assess") and phase_rules.can_publish_feasibility_note(phase)
         and proposal.status == "submitted",
         can_decide=can(current_user, "proposal.review") and phase == phase_rules.Phase.REVIEW,
+        council_decisions=meetings.decisions_about(proposal.id),
         **context,
     ), status
 

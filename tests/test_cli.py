@@ -41,6 +41,7 @@ def test_demo_loads_once_and_prints_logins(app):
         finished = db.session.scalars(select(Cycle).where(Cycle.phase == "implementation")).one()
         [counted] = results.results_of(finished)
         assert finished.results_ratified and counted.result.voters == 40 and counted.result.selected
+        _check_demo_council(finished)
         assert audit.verify() is None
     again = runner.invoke(args=["ypb", "demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing loaded" in again.output
@@ -55,3 +56,26 @@ def test_demo_login_works(app):
     client = app.test_client()
     sign_in(client, "laura", "youth-budget-demo")
     assert "Laura" in client.get("/").get_data(as_text=True)
+
+
+def _check_demo_council(finished):
+    """A 5 + 5 council with a chair; a past meeting with published minutes whose decision
+    confirmed the finished cycle's results; another that opened the winter vote; one to come."""
+    from ypb.models.base import utcnow
+    from ypb.models.meeting import AgendaItem, Decision, Meeting
+    from ypb.services import council, meetings
+
+    found = council.get_council()
+    today = council.composition(found, utcnow().date())
+    assert today.balanced and today.issues == ()
+    assert [h.seat.role for h in today.holdings].count("chair") == 1
+    upcoming, past = meetings.upcoming_and_past()
+    assert len(upcoming) == 1 and len(past) == 2
+    first = past[-1]
+    assert first.minutes.status == "published"
+    assert first.items[0].cycle_id == finished.id
+    decisions = db.session.scalars(select(Decision).order_by(Decision.id)).all()
+    assert [d.outcome for d in decisions] == ["adopted", "adopted", "adopted"]
+    assert all(meetings.quorum_of(m).met for m in past)
+    assert db.session.scalar(select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == upcoming[0].id)) == 3
+    assert db.session.scalar(select(func.count(Meeting.id))) == 3

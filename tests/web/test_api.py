@@ -415,3 +415,55 @@ def test_an_unexpected_failure_is_a_json_500(make_app, monkeypatch):
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == "server_error"
     assert "fire" not in response.get_data(as_text=True)
+
+
+# --- the youth council -----------------------------------------------------------------------
+
+def _council_with_a_decision(app, users):
+    from datetime import date, datetime
+
+    from tests.services.test_council_service import five_and_five
+    from ypb.services import meetings
+
+    with app.app_context():
+        staff = db.session.get(User, users["secretary"])
+        ids = five_and_five(staff, start=date(2020, 1, 1))
+        everyone = [ids[f"{side}{n}-person"] for side in ("municipal", "youth") for n in range(1, 6)]
+        held = datetime(2025, 5, 6, 15, tzinfo=UTC)
+        meeting = meetings.schedule(staff, "May meeting", held, place="Town hall")
+        meetings.add_item(staff, meeting.id, "Sunday opening hours", "decision")
+        meetings.record_attendance(staff, meeting.id, dict.fromkeys(everyone, "present"), now=held)
+        published = meetings.add_motion(staff, meeting.id, "Open on Sundays", "double").id
+        unpublished = meetings.add_motion(staff, meeting.id, "Still being checked").id
+        for motion in (published, unpublished):
+            meetings.record_roll_call(staff, motion, dict.fromkeys(everyone, "yes"), now=held)
+        meetings.publish_decision(staff, published, now=held)
+        return ids
+
+
+def test_the_council_is_404_until_it_is_set_up(api, users):
+    assert api("anonymous").get("/api/v1/council").status_code == 404
+    assert api("anonymous").json("/api/v1/council/decisions")["items"] == []
+
+
+def test_the_council_lists_its_seats_without_contact_details(api, app, users):
+    _council_with_a_decision(app, users)
+    found = api("anonymous").json("/api/v1/council")
+    assert found["parity"] == {"municipal": 5, "youth": 5} and len(found["seats"]) == 11
+    assert found["balanced"] and found["issues"] == []
+    chair = next(s for s in found["seats"] if s["role"] == "chair")
+    assert chair["holder"]["name"] == "Youth member 1" and chair["holder"]["since"] == "2020-01-01"
+    assert {s["constituency"] for s in found["seats"]} == {"municipal", "youth", None}
+    assert "example.org" not in json.dumps(found)
+    assert api("anonymous").json("/api/v1/")["links"]["council"] == "/api/v1/council"
+
+
+def test_only_published_council_decisions_are_listed(api, app, users):
+    _council_with_a_decision(app, users)
+    [decision] = every_item(api("anonymous"), "/api/v1/council/decisions")
+    assert (decision["number"], decision["text"], decision["outcome"]) == ("2025/1", "Open on Sundays", "adopted")
+    assert decision["counts"]["youth"] == {"yes": 5, "no": 0, "abstain": 0, "absent": 0}
+    assert decision["explanation"] == "council.adopted_double"
+    [meeting] = every_item(api("youth"), "/api/v1/council/meetings")
+    assert meeting["agenda"] == [{"position": 1, "title": "Sunday opening hours", "kind": "decision",
+                                  "cycle_id": None, "proposal_id": None}]

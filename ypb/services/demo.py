@@ -1,6 +1,7 @@
 """Demo data: a municipality, its coordinator, council members, young people, and budget
 cycles in the proposals, feedback, review and voting phases with proposals and feedback,
-and a finished cycle whose counted results were confirmed."""
+a finished cycle whose counted results the council confirmed, and the youth council with
+its meetings (see `demo_council`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ypb.domain.roles import Role
 from ypb.extensions import db
 from ypb.models import Municipality, User, Verdict
 from ypb.models.base import utcnow
-from ypb.services import accounts, comments, cycles, proposals, results, review, voting
+from ypb.services import accounts, comments, cycles, demo_council, proposals, review, voting
 from ypb.services.cycles import CycleInput
 from ypb.services.proposals import ProposalInput, RevisionNote
 
@@ -82,11 +83,14 @@ def load(now: datetime | None = None) -> tuple[list[tuple[str, str, str]], list[
         people[username] = user
         logins.append((username, role.value, DEMO_PASSWORD))
     people = {u: db.session.get(User, user.id) for u, user in people.items()}
+    council = demo_council.setup(people["laura"], now)
     _feedback_cycle(people, now)
     _proposals_cycle(people, now)
-    _review_cycle(people, now)
-    codes = _voting_cycle(people, now)
-    _finished_cycle(people, now)
+    review_cycle, kayak = _review_cycle(people, now)
+    # The council's decisions carry out steps of these two: the autumn results first.
+    _finished_cycle(people, council, now)
+    codes = _voting_cycle(people, council, now)
+    demo_council.upcoming_meeting(people["laura"], council, review_cycle, kayak, now)
     db.session.add(Municipality(name="Trakai District Municipality", country="LT", currency="EUR",
                                 default_locale="en"))
     db.session.commit()
@@ -154,7 +158,7 @@ def _proposals_cycle(p: dict[str, User], now: datetime) -> None:
     proposals.create(p["ana"], cid, ProposalInput(title="Outdoor classroom"), now=start + 3 * DAY)
 
 
-def _review_cycle(p: dict[str, User], now: datetime) -> None:
+def _review_cycle(p: dict[str, User], now: datetime) -> tuple[int, int]:
     start = now - 40 * DAY
     cid = _cycle(p["laura"], "Summer Youth Budget 2026",
                  "€20,000 for summer activities.", 2_000_000, start)
@@ -173,10 +177,12 @@ def _review_cycle(p: dict[str, User], now: datetime) -> None:
     review.decide(p["laura"], festival, review.Decision.REJECT,
                   reason="The lake shore is a protected area in July; the council suggests the town square "
                   "for next year's cycle.", now=now - DAY)
+    return cid, kayak
 
 
-def _voting_cycle(p: dict[str, User], now: datetime) -> list[str]:
-    """A cycle in voting: a knapsack ballot, votes by account and by code, codes for a class."""
+def _voting_cycle(p: dict[str, User], council: demo_council.DemoCouncil, now: datetime) -> list[str]:
+    """A cycle in voting: a knapsack ballot the council approved, votes by account and by code,
+    codes for a class."""
     start = now - 55 * DAY
     cid = _cycle(p["laura"], "Winter Youth Budget 2026",
                  "€15,000 for winter activities. Choose the projects you want, up to the budget.", 1_500_000,
@@ -196,7 +202,7 @@ def _voting_cycle(p: dict[str, User], now: datetime) -> list[str]:
     for pid, (_, _, _, cost, _) in zip(ids, ideas, strict=True):
         review.decide(p["laura"], pid, review.Decision.APPROVE, final_cost=cost * 100, now=start + 40 * DAY)
     voting.save_settings(p["laura"], cid, voting.BallotSettings(BallotType.KNAPSACK, min_choices=1))
-    cycles.advance(p["laura"], cid, Phase.VOTING, now=now - 3 * DAY)
+    demo_council.ballot_meeting(p["laura"], council, cid, now - 4 * DAY)  # opens the vote
     codes = voting.generate_codes(p["laura"], cid, 30, label="Trakai Gymnasium 9A", now=now - 3 * DAY)
     for username, picks in (("ana", [0, 1, 3]), ("jonas", [1, 4, 3]), ("sofia", [2, 1]), ("eleni", [0, 1])):
         voting.cast(voting.Voter(user=p[username]), cid, None, {ids[i]: 1 for i in picks}, now=now - DAY)
@@ -206,9 +212,9 @@ def _voting_cycle(p: dict[str, User], now: datetime) -> list[str]:
     return codes[6:9]
 
 
-def _finished_cycle(p: dict[str, User], now: datetime) -> None:
+def _finished_cycle(p: dict[str, User], council: demo_council.DemoCouncil, now: datetime) -> None:
     """A cycle voted on last autumn: 40 votes by code, counted most-votes-first, results
-    confirmed after their comment window, work on the projects under way.
+    confirmed by the council after their comment window, work on the projects under way.
 
     Small on purpose (a €6,000 budget, 40 voters): the results also show what the Method of
     Equal Shares would have chosen, which raises every voter's share a cent at a time, and
@@ -247,5 +253,5 @@ def _finished_cycle(p: dict[str, User], now: datetime) -> None:
         voting.cast(voting.Voter(code=voting.find_code(cid, code)), cid, None, {ids[i]: 1 for i in picks},
                     now=start + 46 * DAY + n * timedelta(hours=3))
     cycles.advance(p["laura"], cid, Phase.RESULTS, now=start + 59 * DAY)
-    results.ratify(p["laura"], cid, now=start + 66 * DAY)
-    cycles.advance(p["laura"], cid, Phase.IMPLEMENTATION, now=start + 67 * DAY)
+    demo_council.results_meeting(p["laura"], council, cid, start + 67 * DAY)  # confirms the results
+    cycles.advance(p["laura"], cid, Phase.IMPLEMENTATION, now=start + 68 * DAY)

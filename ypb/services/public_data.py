@@ -77,3 +77,28 @@ def proposal(proposal_id: int) -> Proposal | None:
     if found is None or not found.is_public:
         return None
     return found if cycle(found.cycle_id) is not None else None
+
+
+# --- the youth council ------------------------------------------------------------------------
+
+
+def council():
+    """The council, or None before it is set up."""
+    from ypb.services import council as council_service
+
+    return council_service.get_council()
+
+
+def council_decisions_page(offset: int, limit: int) -> Page:
+    """Published council decisions, newest first (unpublished roll calls may still be corrected)."""
+    from ypb.models.meeting import Decision
+
+    return _page(select(Decision), (Decision.published_at.desc(), Decision.id.desc()), offset, limit)
+
+
+def meetings_page(offset: int, limit: int) -> Page:
+    """Council meetings, latest first, cancelled ones included (marked so)."""
+    from ypb.models.meeting import Meeting
+
+    return _page(select(Meeting).options(selectinload(Meeting.items)), (Meeting.starts_at.desc(), Meeting.id.desc()),
+                 offset, limit)

@@ -16,6 +16,10 @@ ENTRIES = {
     ("api.cycle_results", "GET"): ("/api/v1/cycles/{cycle_voting}/results", None, each(NOT_FOUND)),
     ("api.cycle_proposals", "GET"): ("/api/v1/cycles/{cycle_feedback}/proposals", None, each(OK)),
     ("api.proposal", "GET"): ("/api/v1/proposals/{draft}", None, each(NOT_FOUND)),
+    # The matrix world has no council yet: 404 for everyone, and empty lists.
+    ("api.council", "GET"): ("/api/v1/council", None, each(NOT_FOUND)),
+    ("api.council_decisions", "GET"): ("/api/v1/council/decisions", None, each(OK)),
+    ("api.council_meetings", "GET"): ("/api/v1/council/meetings", None, each(OK)),
     # The catch-all that keeps routing errors in JSON: unknown paths are 404, writing is 405.
     ("api.fallback", "GET"): ("/api/v1/nothing-here", None, each(NOT_FOUND)),
     ("api.fallback", "POST"): ("/api/v1/cycles", {}, each(METHOD_NOT_ALLOWED)),

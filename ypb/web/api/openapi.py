@@ -57,6 +57,7 @@ DATETIME = {"type": "string", "format": "date-time", "pattern": r"^\d{4}-\d{2}-\
             "description": "ISO 8601, UTC."}
 MONEY = {"type": "integer", "minimum": 0, "description": "Minor units of the cycle's currency (cents)."}
 MARKDOWN = {"type": "string", "description": "Markdown source."}
+DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "ISO 8601 date."}
 
 # Listed items and their detail share these; the detail adds to them.
 CYCLE_SUMMARY = {
@@ -98,7 +99,7 @@ SCHEMAS = {
     }),
     "Index": obj({
         "version": {"type": "string", "const": "1"},
-        "links": obj({"self": LINK, "cycles": LINK, "openapi": LINK}),
+        "links": obj({"self": LINK, "cycles": LINK, "council": LINK, "openapi": LINK}),
     }),
     "Phase": {"type": "string", "enum": PUBLIC_PHASES},
     "Schedule": obj({name: nullable(DATETIME) for name in (
@@ -206,6 +207,65 @@ SCHEMAS = {
         "feasibility_notes": {"type": "array", "items": ref("FeasibilityNote")},
     }, "A published proposal with its full text and the municipality's assessments."),
     "ProposalPage": page_of("ProposalSummary", "Published proposals of a cycle, in the order they were published."),
+    "CouncilSeat": obj({
+        "id": ID,
+        "label": STRING,
+        "constituency": {"type": ["string", "null"], "enum": ["municipal", "youth", None],
+                         "description": "Null for the coordinator's non-voting secretary seat."},
+        "role": {"type": "string", "enum": ["member", "chair", "vice_chair", "secretary"]},
+        "voting": {"type": "boolean"},
+        "holder": nullable(obj({
+            "person_id": ID,
+            "name": STRING,
+            "since": DATE,
+            "until": nullable({**DATE, "description": "The last day in the seat, when already known."}),
+            "on_behalf_of": nullable({**STRING, "description": "Who nominated the member."}),
+        }, "Null while the seat is vacant (or, by mistake, held by two people: see issues).")),
+    }),
+    "Council": obj({
+        "name": STRING,
+        "date": {**DATE, "description": "The day this composition is for: today, in the municipality."},
+        "parity": obj({"municipal": {"type": "integer", "minimum": 1}, "youth": {"type": "integer", "minimum": 1}},
+                      "Voting seats per side, as the parity rule says."),
+        "quorum_rule": {"type": "string", "enum": ["majority", "majority_each_side"]},
+        "balanced": {"type": "boolean", "description": "Each side has as many members as the parity rule says."},
+        "issues": {"type": "array", "items": {"type": "string", "pattern": "^council\\.[a-z_]+$"},
+                   "description": "What is off about the composition today (vacancies, ...), as codes."},
+        "seats": {"type": "array", "items": ref("CouncilSeat")},
+        "links": obj({"self": LINK, "decisions": LINK, "meetings": LINK}),
+    }, "The youth council today: half municipal, half youth seats. Contact details are never published."),
+    "Counts": obj({name: {"type": "integer", "minimum": 0} for name in ("yes", "no", "abstain", "absent")}),
+    "CouncilDecision": obj({
+        "number": {**STRING, "description": "Year of the meeting / running number, e.g. 2030/4."},
+        "text": STRING,
+        "outcome": {"type": "string", "enum": ["adopted", "rejected", "no_quorum"]},
+        "counts": obj({"total": ref("Counts"), "municipal": ref("Counts"), "youth": ref("Counts")},
+                      "The roll-call vote, overall and per side."),
+        "explanation": {**STRING, "description": "Why this outcome, as a code (the rule and the counts)."},
+        "explanation_params": {"type": "object", "additionalProperties": {"type": ["integer", "string"]}},
+        "meeting_id": ID,
+        "meeting_starts_at": DATETIME,
+        "published_at": DATETIME,
+        "corrects": nullable({**STRING, "description": "The number of the decision this one corrects."}),
+        "correction_note": nullable(STRING),
+    }, "A published decision of the council. It never changes; a correction is a new decision."),
+    "CouncilDecisionPage": page_of("CouncilDecision", "Published council decisions, newest first."),
+    "Meeting": obj({
+        "id": ID,
+        "title": STRING,
+        "starts_at": DATETIME,
+        "place": nullable(STRING),
+        "online_url": nullable(STRING),
+        "status": {"type": "string", "enum": ["scheduled", "held", "cancelled"]},
+        "agenda": {"type": "array", "items": obj({
+            "position": {"type": "integer", "minimum": 1},
+            "title": STRING,
+            "kind": {"type": "string", "enum": ["information", "discussion", "decision"]},
+            "cycle_id": nullable(ID),
+            "proposal_id": nullable(ID),
+        })},
+    }, "A council meeting and its public agenda."),
+    "MeetingPage": page_of("Meeting", "Council meetings, latest first."),
 }
 
 PARAMETERS = {
@@ -260,6 +320,11 @@ PATHS = {
     "/cycles/{cycle_id}/results": _get(
         "getCycleResults", "The results of a cycle whose voting has closed.", ref("CycleResults"),
         params=("cycle_id",), errors=NOT_FOUND),
+    "/council": _get("getCouncil", "The youth council today.", ref("Council"), errors=NOT_FOUND),
+    "/council/decisions": _get("listCouncilDecisions", "Published council decisions, newest first.",
+                               ref("CouncilDecisionPage"), params=PAGED, errors=BAD_PAGE),
+    "/council/meetings": _get("listCouncilMeetings", "Council meetings, latest first.", ref("MeetingPage"),
+                              params=PAGED, errors=BAD_PAGE),
     "/proposals/{proposal_id}": _get("getProposal", "One published proposal.", ref("Proposal"),
                                      params=("proposal_id",), errors=NOT_FOUND),
 }
@@ -270,8 +335,9 @@ DOCUMENT = {
         "title": "Youth participatory budget: open data",
         "version": "1",
         "description": (
-            "Everything public about the budget cycles and their proposals, read-only, without an "
-            "account, from any site (CORS). Lists come in pages (`page`, `per_page` up to "
+            "Everything public about the budget cycles, their proposals and results, and the youth "
+            "council (its seats, meetings and published decisions), read-only, without an account, "
+            "from any site (CORS). Lists come in pages (`page`, `per_page` up to "
             f"{MAX_PER_PAGE}). Money is an integer number of minor units (cents); times are ISO 8601 "
             "in UTC. Drafts are never shown: their ids answer 404 like ids that do not exist. No vote "
             "totals are published while voting is open."

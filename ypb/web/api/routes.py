@@ -22,6 +22,7 @@ def index():
         "links": {
             "self": url_for("api.index"),
             "cycles": url_for("api.cycles"),
+            "council": url_for("api.council"),
             "openapi": url_for("api.openapi_document"),
         },
     })
@@ -69,6 +70,38 @@ def cycle_results(cycle_id: int):
     if not stored:
         abort(404)
     return jsonify(serialise.cycle_results(found, stored))
+
+
+@bp.get("/council")
+@require("site.read")
+def council():
+    """The council as it stands today (the municipality's date); 404 before it is set up."""
+    from zoneinfo import ZoneInfo
+
+    from ypb.models.base import utcnow
+    from ypb.services import council as council_service
+
+    found = public_data.council()
+    if found is None:
+        abort(404)
+    today = utcnow().astimezone(ZoneInfo(current_app.config["YPB_TIMEZONE"])).date()
+    return jsonify(serialise.council(found, council_service.composition(found, today)))
+
+
+@bp.get("/council/decisions")
+@require("site.read")
+def council_decisions():
+    page = paging.requested()
+    found = public_data.council_decisions_page(page.offset, page.per_page)
+    return jsonify(paging.envelope([serialise.council_decision(d) for d in found.items], page, found.total))
+
+
+@bp.get("/council/meetings")
+@require("site.read")
+def council_meetings():
+    page = paging.requested()
+    found = public_data.meetings_page(page.offset, page.per_page)
+    return jsonify(paging.envelope([serialise.meeting(m) for m in found.items], page, found.total))
 
 
 @bp.get("/proposals/<int:proposal_id>")

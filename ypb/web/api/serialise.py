@@ -175,3 +175,86 @@ def cycle_results(cycle: Cycle, found: list) -> dict:
         ],
         "links": {"self": f"/api/v1/cycles/{cycle.id}/results", "cycle": f"/api/v1/cycles/{cycle.id}"},
     }
+
+
+# --- the youth council ------------------------------------------------------------------------
+
+
+def council(found, composition) -> dict:
+    """The council on a day: each seat with its holder (a name, never contact details)."""
+    seats = []
+    for holding in composition.holdings:
+        holder = holding.holder
+        seats.append({
+            "id": holding.seat.id,
+            "label": holding.seat.label,
+            "constituency": holding.seat.constituency.value if holding.seat.constituency else None,
+            "role": holding.seat.role.value,
+            "voting": holding.seat.voting,
+            "holder": None if holder is None else {
+                "person_id": holder.person_id, "name": holder.person_name,
+                "since": holder.start.isoformat(), "until": holder.end.isoformat() if holder.end else None,
+                "on_behalf_of": holder.on_behalf_of or None,
+            },
+        })
+    return {
+        "name": found.name,
+        "date": composition.day.isoformat(),
+        "parity": {"municipal": found.parity_municipal, "youth": found.parity_youth},
+        "quorum_rule": found.quorum_rule,
+        "balanced": composition.balanced,
+        "issues": [issue.code for issue in composition.issues],
+        "seats": seats,
+        "links": {"self": url_for("api.council"), "decisions": url_for("api.council_decisions"),
+                  "meetings": url_for("api.council_meetings")},
+    }
+
+
+def council_decision(decision) -> dict:
+    from ypb.extensions import db
+    from ypb.models.meeting import Decision, Meeting
+
+    meeting = db.session.get(Meeting, decision.meeting_id)
+    corrects = db.session.get(Decision, decision.corrects_id) if decision.corrects_id else None
+    return {
+        "number": decision.number,
+        "text": decision.text,
+        "outcome": decision.outcome,
+        "counts": decision.counts,
+        "explanation": decision.explanation["code"],
+        "explanation_params": {k: v for k, v in decision.explanation["params"].items()
+                               if isinstance(v, int | str)},
+        "meeting_id": meeting.id,
+        "meeting_starts_at": when(meeting.starts_at),
+        "published_at": when(decision.published_at),
+        "corrects": corrects.number if corrects else None,
+        "correction_note": decision.correction_note or None,
+    }
+
+
+def meeting(found) -> dict:
+    return {
+        "id": found.id,
+        "title": found.title,
+        "starts_at": when(found.starts_at),
+        "place": found.place or None,
+        "online_url": found.online_url or None,
+        "status": found.status,
+        "agenda": [{"position": item.position, "title": item.title, "kind": item.kind,
+                    "cycle_id": _public_cycle_id(item.cycle_id), "proposal_id": _public_proposal_id(item.proposal_id)}
+                   for item in found.items],
+    }
+
+
+def _public_cycle_id(cycle_id: int | None) -> int | None:
+    from ypb.extensions import db
+
+    found = db.session.get(Cycle, cycle_id) if cycle_id is not None else None
+    return cycle_id if found is not None and found.phase != "draft" else None
+
+
+def _public_proposal_id(proposal_id: int | None) -> int | None:
+    from ypb.extensions import db
+
+    found = db.session.get(Proposal, proposal_id) if proposal_id is not None else None
+    return proposal_id if found is not None and found.is_public else None

@@ -57,6 +57,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
         notifications,
         opendata,
         paper,
+        projects,
         proposals,
         results,
         review,
@@ -65,7 +66,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     )
 
     for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications, vote_admin, paper,
-                 voting, results, api, opendata, jury, council, meetings):
+                 voting, results, api, opendata, jury, council, meetings, projects):
         app.register_blueprint(area.bp)
 
     from ypb.cli import ypb_cli

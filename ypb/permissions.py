@@ -94,6 +94,7 @@ RULES: dict[str, Check] = {
     "council.read": _anyone,
     "council.manage": _staff,
     "meetings.manage": _staff,  # meetings, attendance, votes, decisions and minutes
+    "projects.manage": _staff,  # funded projects: status, milestones, changes of terms
 }
 
 

@@ -9,6 +9,7 @@ from ypb.models.council import Affiliation, Council, Membership, Person, Seat
 from ypb.models.cycle import Category, Cycle
 from ypb.models.meeting import AgendaItem, AttendanceRecord, Decision, Meeting, Minutes, Motion, Vote
 from ypb.models.notification import Notification
+from ypb.models.project import FundedProject, ProjectMilestone, TermsChange
 from ypb.models.proposal import (
     FeasibilityNote,
     Proposal,
@@ -37,4 +38,5 @@ __all__ = [
     "revision_addresses",
     "Affiliation", "Council", "Membership", "Person", "Seat",
     "AgendaItem", "AttendanceRecord", "Decision", "Meeting", "Minutes", "Motion", "Vote",
+    "FundedProject", "ProjectMilestone", "TermsChange",
 ]

@@ -19,6 +19,16 @@ SENTENCES = {
     "question": _l("%(who)s asked a question about your proposal “%(title)s”."),
     "feasibility_note": _l("The municipality checked if “%(title)s” can be done: %(verdict)s."),
     "review_decision": _l("There is a decision on your proposal “%(title)s”: %(decision)s."),
+    "project_status": _l("The project “%(title)s” is now %(status)s, %(progress)s%% done."),
+    "project_milestone": _l("A milestone was planned for the project “%(title)s”: %(milestone)s."),
+    "project_milestone_done": _l("The project “%(title)s” reached a milestone: %(milestone)s."),
+    "project_terms": _l("The agreed terms of the project “%(title)s” changed: %(reason)s"),
+}
+PROJECT_STATUSES = {
+    "not_started": _l("not started"),
+    "in_progress": _l("in progress"),
+    "delivered": _l("delivered"),
+    "cancelled": _l("cancelled"),
 }
 FALLBACK = _l("There is news about “%(title)s”.")
 VERDICTS = {
@@ -47,6 +57,10 @@ def sentence(item) -> str:
         "who": params.get("who") or _("Someone"),
         "verdict": VERDICTS.get(params.get("verdict"), params.get("verdict", "")),
         "decision": DECISIONS.get(params.get("decision"), params.get("decision", "")),
+        "status": PROJECT_STATUSES.get(params.get("status"), params.get("status", "")),
+        "progress": params.get("progress", ""),
+        "milestone": params.get("milestone", ""),
+        "reason": params.get("reason", ""),
     }
     template = SENTENCES.get(item.kind, FALLBACK)
     return str(template) % {k: str(v) for k, v in values.items()}
@@ -55,6 +69,12 @@ def sentence(item) -> str:
 def link(item) -> str | None:
     if item.proposal_id is None:
         return None
+    if item.kind.startswith("project_"):
+        from ypb.services import projects
+
+        project = projects.for_proposal(item.proposal_id)
+        if project is not None:
+            return url_for("projects.show", project_id=project.id)
     return url_for("proposals.show", proposal_id=item.proposal_id)
 
 

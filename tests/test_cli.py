@@ -42,6 +42,7 @@ def test_demo_loads_once_and_prints_logins(app):
         [counted] = results.results_of(finished)
         assert finished.results_ratified and counted.result.voters == 40 and counted.result.selected
         _check_demo_council(finished)
+        _check_demo_projects(finished)
         assert audit.verify() is None
     again = runner.invoke(args=["ypb", "demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing loaded" in again.output
@@ -75,7 +76,19 @@ def _check_demo_council(finished):
     assert first.minutes.status == "published"
     assert first.items[0].cycle_id == finished.id
     decisions = db.session.scalars(select(Decision).order_by(Decision.id)).all()
-    assert [d.outcome for d in decisions] == ["adopted", "adopted", "adopted"]
+    assert [d.outcome for d in decisions] == ["adopted"] * 4
     assert all(meetings.quorum_of(m).met for m in past)
     assert db.session.scalar(select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == upcoming[0].id)) == 3
     assert db.session.scalar(select(func.count(Meeting.id))) == 3
+
+
+def _check_demo_projects(finished):
+    """The finished cycle's funded projects in every status, one with a material change of terms
+    that a council decision allowed."""
+    from ypb.services import projects
+
+    found = projects.for_cycle(finished)
+    assert {p.status for p in found} == {"not_started", "in_progress", "delivered", "cancelled"}
+    [changed] = [p for p in found if p.changes]
+    assert changed.changes[0].material and changed.changes[0].decision_id is not None
+    assert any(m.done and m.evidence for p in found for m in p.milestones)

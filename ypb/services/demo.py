@@ -16,7 +16,7 @@ from ypb.domain.roles import Role
 from ypb.extensions import db
 from ypb.models import Municipality, User, Verdict
 from ypb.models.base import utcnow
-from ypb.services import accounts, comments, cycles, demo_council, proposals, review, voting
+from ypb.services import accounts, comments, cycles, demo_council, demo_projects, proposals, review, voting
 from ypb.services.cycles import CycleInput
 from ypb.services.proposals import ProposalInput, RevisionNote
 
@@ -88,9 +88,10 @@ def load(now: datetime | None = None) -> tuple[list[tuple[str, str, str]], list[
     _proposals_cycle(people, now)
     review_cycle, kayak = _review_cycle(people, now)
     # The council's decisions carry out steps of these two: the autumn results first.
-    _finished_cycle(people, council, now)
+    finished = _finished_cycle(people, council, now)
     codes = _voting_cycle(people, council, now)
     demo_council.upcoming_meeting(people["laura"], council, review_cycle, kayak, now)
+    demo_projects.load(people["laura"], finished, council.wall_decision, now)
     db.session.add(Municipality(name="Trakai District Municipality", country="LT", currency="EUR",
                                 default_locale="en"))
     db.session.commit()
@@ -212,7 +213,7 @@ def _voting_cycle(p: dict[str, User], council: demo_council.DemoCouncil, now: da
     return codes[6:9]
 
 
-def _finished_cycle(p: dict[str, User], council: demo_council.DemoCouncil, now: datetime) -> None:
+def _finished_cycle(p: dict[str, User], council: demo_council.DemoCouncil, now: datetime) -> int:
     """A cycle voted on last autumn: 40 votes by code, counted most-votes-first, results
     confirmed by the council after their comment window, work on the projects under way.
 
@@ -255,3 +256,4 @@ def _finished_cycle(p: dict[str, User], council: demo_council.DemoCouncil, now: 
     cycles.advance(p["laura"], cid, Phase.RESULTS, now=start + 59 * DAY)
     demo_council.results_meeting(p["laura"], council, cid, start + 67 * DAY)  # confirms the results
     cycles.advance(p["laura"], cid, Phase.IMPLEMENTATION, now=start + 68 * DAY)
+    return cid

@@ -31,6 +31,7 @@ MEMBERS = [
 class DemoCouncil:
     people: dict[str, int]  # key -> person id
     meetings: list[int]
+    wall_decision: int | None = None  # the decision that allowed the climbing wall to cost more
 
 
 def _local_midday(day: datetime) -> datetime:
@@ -126,6 +127,12 @@ def ballot_meeting(secretary: User, demo: DemoCouncil, cycle_id: int, when: date
                                   agenda_item_id=ballot_item.id, action="open_voting", action_cycle_id=cycle_id)
     meetings.record_roll_call(secretary, approve.id, dict.fromkeys(_everyone(demo), "yes"), now=at + HOUR)
     meetings.publish_decision(secretary, approve.id, now=at + 2 * HOUR)
+    wall = meetings.add_motion(secretary, meeting.id, "The council agrees that the climbing wall in the youth "
+                               "centre may cost €2,800 instead of €2,400: the mats must meet the new safety "
+                               "norm.", "simple", mover_id=demo.people["lukas"], seconder_id=demo.people["rasa"])
+    meetings.record_roll_call(secretary, wall.id, dict.fromkeys(_everyone(demo), "yes")
+                              | {demo.people["tomas"]: "no"}, now=at + HOUR)
+    demo.wall_decision = meetings.publish_decision(secretary, wall.id, now=at + 2 * HOUR).id
 
 
 def upcoming_meeting(secretary: User, demo: DemoCouncil, review_cycle_id: int, proposal_id: int,

@@ -258,3 +258,15 @@ def test_followers_read_a_sentence_that_leads_to_the_project_page(app, made, cli
 def test_confirmed_results_link_to_the_funded_projects(app, made, client_for):
     page = text(client_for("anonymous").get(f"/cycles/{made['cycle']}/results"))
     assert f'href="/cycles/{made["cycle"]}/projects"' in page and "Follow the funded projects" in page
+
+
+def test_the_proposal_page_says_how_its_funded_project_is_going(app, made, client_for):
+    from ypb.models import User
+
+    with app.app_context():
+        secretary = db.session.scalar(select(User).where(User.role == "secretary"))
+        project = projects.update_status(secretary, made["project"], "in_progress", 30, 0)
+        proposal_id = project.proposal_id
+    page = squash(text(client_for("anonymous").get(f"/proposals/{proposal_id}")))
+    assert "Funded: how the project is going" in page and "In progress, 30% done." in page
+    assert f'href="/projects/{made["project"]}"' in text(client_for("anonymous").get(f"/proposals/{proposal_id}"))

@@ -12,9 +12,10 @@ from ypb.domain.textdiff import changed, word_diff
 from ypb.extensions import limiter
 from ypb.models import ProposalStatus
 from ypb.permissions import can, phase_required, require
-from ypb.services import Refused, comments, cycles, meetings, proposals
+from ypb.services import Refused, comments, cycles, meetings, projects, proposals
 from ypb.services.proposals import ProposalInput, RevisionNote
 from ypb.web.cycles import routes as cycle_routes
+from ypb.web.projects.routes import status_label as project_status_label
 from ypb.web.proposals import bp
 from ypb.web.proposals.forms import ActionForm, CommentForm, ProposalForm, ReportForm, RevisionForm
 from ypb.web.util import attach_refused, flash_refused, htmx_fragment
@@ -107,6 +108,8 @@ def _render_show(proposal, comment_form=None, status: int = 200):
         and proposal.status == "submitted",
         can_decide=can(current_user, "proposal.review") and phase == phase_rules.Phase.REVIEW,
         council_decisions=meetings.decisions_about(proposal.id),
+        funded_project=projects.for_proposal(proposal.id),
+        project_status_label=project_status_label,
         **context,
     ), status
 

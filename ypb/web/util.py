@@ -62,3 +62,14 @@ def htmx_fragment() -> bool:
 def render_partial_or_page(page: str, partial: str, **context):
     """An htmx request (not a boosted navigation) gets just the fragment."""
     return render_template(partial if htmx_fragment() else page, **context)
+
+
+def attach_or_list(form, exc, text=None) -> list[str]:
+    """Each refusal, as `text(refusal)` (default `refusal_text`), onto the form field it names;
+    returns those about no field of this form, for the top of the page."""
+    texts = [(text or refusal_text)(r) for r in exc.refusals]
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is None or not hasattr(field, "errors"):
+        return texts
+    field.errors = list(field.errors) + texts
+    return []

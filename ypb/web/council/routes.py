@@ -18,6 +18,7 @@ from ypb.web.council import bp
 from ypb.web.council.forms import AffiliationForm, AppointForm, DayForm, EndForm, PersonForm, SeatForm, SettingsForm
 from ypb.web.council.present import council_text, groups, parity_status, role_label, seat_choice, side_label
 from ypb.web.cycles.forms import municipality_zone
+from ypb.web.util import attach_or_list
 
 
 def municipal_today():
@@ -118,13 +119,7 @@ def _all_errors(form) -> list[str]:
 
 
 def _attach(form, exc: Refused) -> list[str]:
-    """Refusals onto the field they name; those about no field of this form go on top."""
-    texts = [council_text(r) for r in exc.refusals]
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is None or not hasattr(field, "errors"):
-        return texts
-    field.errors = list(field.errors) + texts
-    return []
+    return attach_or_list(form, exc, council_text)
 
 
 def _done(message: str):

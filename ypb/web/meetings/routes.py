@@ -48,6 +48,7 @@ from ypb.web.meetings.present import (
     side_label,
     status_label,
 )
+from ypb.web.util import attach_or_list
 
 # The meeting page's forms: (anchor, heading), to point at the one that needs fixing.
 SECTIONS = {
@@ -69,13 +70,7 @@ def _outcome_label(outcome: str) -> str:
 
 
 def _attach(form, exc: Refused) -> list[str]:
-    """Refusals onto the field they name; those about no field of this form go on top."""
-    texts = [message(r) for r in exc.refusals]
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is None or not hasattr(field, "errors"):
-        return texts
-    field.errors = list(field.errors) + texts
-    return []
+    return attach_or_list(form, exc, message)
 
 
 def _staff() -> bool:

@@ -24,6 +24,7 @@ from ypb.services import projects as project_service
 from ypb.web.i18n import format_money
 from ypb.web.projects import bp
 from ypb.web.projects.forms import CompleteForm, MilestoneForm, StatusForm, TermsForm
+from ypb.web.util import attach_or_list
 
 # The project page's forms: anchor → heading, to point at the one that needs fixing.
 SECTIONS = {
@@ -153,13 +154,7 @@ def _render_show(project, status: int = 200, *, failed: str | None = None, error
 
 
 def _attach(form, exc: Refused) -> list[str]:
-    """Refusals onto the field they name; those about no field of this form go on top."""
-    texts = [message(r) for r in exc.refusals]
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is None or not hasattr(field, "errors"):
-        return texts
-    field.errors = list(field.errors) + texts
-    return []
+    return attach_or_list(form, exc, message)
 
 
 def _done(text: str, project_id: int, anchor: str):

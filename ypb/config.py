@@ -63,7 +63,7 @@ class Config:
     YPB_TIMEZONE = "Europe/Riga"
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    YPB_LANGUAGES = ("en",)
+    YPB_LANGUAGES = ("en", "sv", "lv", "pt", "lt", "el")
     YPB_PROXY_COUNT = 0
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_CSRF_HEADERS = ["X-CSRFToken"]

@@ -101,7 +101,8 @@ class Config:
         if env.get("YPB_DEFAULT_LANGUAGE"):
             language = env["YPB_DEFAULT_LANGUAGE"].strip().lower()
             if language not in cls.YPB_LANGUAGES:
-                raise ConfigError(f"YPB_DEFAULT_LANGUAGE must be one of {', '.join(cls.YPB_LANGUAGES)}, not {language!r}.")
+                choices = ", ".join(cls.YPB_LANGUAGES)
+                raise ConfigError(f"YPB_DEFAULT_LANGUAGE must be one of {choices}, not {language!r}.")
             settings["BABEL_DEFAULT_LOCALE"] = language
         if env.get("YPB_PROXY_COUNT"):
             settings["YPB_PROXY_COUNT"] = int(env["YPB_PROXY_COUNT"])

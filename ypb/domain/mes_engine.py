@@ -155,7 +155,7 @@ def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0, 
     the next step lands on ρ.
     """
     cost = profile.costs[p]
-    m = money[profile.types[p]]
+    m = money.take(profile.types[p])
     w = profile.counts[p]
     available = float(np.dot(w, m))
     if available < cost * (1 - REL):
@@ -180,7 +180,7 @@ def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0, 
                 rho = cost / profile.total_utility[p]  # the bound was a hair too high: start again from below
                 continue
             return rho
-        step = gap / float(np.dot(wu, m > rho * u))
+        step = gap / float(np.dot(wu, (m > rho * u).astype(np.float64)))
         if step <= rho * 1e-15:
             return rho + step
         rho += step
@@ -206,7 +206,8 @@ def _rho_uniform(profile: Profile, p: int, m: np.ndarray, w: np.ndarray, rho: fl
     floor = rho * u0  # a level known to be at most ρ's
     level = cutoff * u0 if probing else floor
     for _ in range(200):
-        out = m <= level  # they pay all they have
+        # They pay all they have. (A float mask: numpy's dot with a bool array converts it first.)
+        out = (m <= level).astype(np.float64)
         rest = voters - float(np.dot(w, out))
         gap = cost - float(np.dot(wm, out)) - level * rest
         if gap <= 0:
@@ -409,11 +410,12 @@ def run(profile: Profile, share: Fraction, track: bool = False) -> RunResult:
         for entry in losers:
             heapq.heappush(heap, entry)
         idx = profile.types[p]
-        m = money[idx]
+        m = money.take(idx)
         u = profile.utilities[p]
-        pays_all = m <= rho * u
-        money[idx] = np.where(pays_all, 0.0, m - rho * u)
+        left = m - rho * u
         if track:
-            slope[idx] = np.where(pays_all, 0.0, slope[idx] - d_rho * u)
+            slope[idx] = np.where(left <= 0, 0.0, slope.take(idx) - d_rho * u)
+        # Those who cannot pay ρ × satisfaction pay all they have (m > x implies m - x > 0 in floats).
+        money[idx] = np.maximum(left, 0.0)
         order.append(p)
     return RunResult(tuple(order), money, exact_calls, float(horizon) if track else 0.0)

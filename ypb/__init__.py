@@ -48,6 +48,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
         admin,
         api,
         auth,
+        calendar,
         council,
         cycles,
         dashboard,
@@ -66,7 +67,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     )
 
     for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications, vote_admin, paper,
-                 voting, results, api, opendata, jury, council, meetings, projects):
+                 voting, results, api, opendata, jury, council, meetings, projects, calendar):
         app.register_blueprint(area.bp)
 
     from ypb.cli import ypb_cli

@@ -95,6 +95,7 @@ RULES: dict[str, Check] = {
     "council.manage": _staff,
     "meetings.manage": _staff,  # meetings, attendance, votes, decisions and minutes
     "projects.manage": _staff,  # funded projects: status, milestones, changes of terms
+    "calendar.manage": _staff,  # events on the public calendar (workshops, hackathons, forums)
 }
 
 

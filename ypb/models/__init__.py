@@ -3,6 +3,7 @@
 from ypb.models.account import Municipality, User
 from ypb.models.audit import AuditEntry
 from ypb.models.base import Base
+from ypb.models.calendar import CalendarEvent
 from ypb.models.comment import Comment, CommentReport
 from ypb.models.competition import JuryCriterion, JuryScore
 from ypb.models.council import Affiliation, Council, Membership, Person, Seat
@@ -39,4 +40,5 @@ __all__ = [
     "Affiliation", "Council", "Membership", "Person", "Seat",
     "AgendaItem", "AttendanceRecord", "Decision", "Meeting", "Minutes", "Motion", "Vote",
     "FundedProject", "ProjectMilestone", "TermsChange",
+    "CalendarEvent",
 ]

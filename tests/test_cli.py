@@ -43,6 +43,7 @@ def test_demo_loads_once_and_prints_logins(app):
         assert finished.results_ratified and counted.result.voters == 40 and counted.result.selected
         _check_demo_council(finished)
         _check_demo_projects(finished)
+        _check_demo_calendar()
         assert audit.verify() is None
     again = runner.invoke(args=["ypb", "demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing loaded" in again.output
@@ -92,3 +93,12 @@ def _check_demo_projects(finished):
     [changed] = [p for p in found if p.changes]
     assert changed.changes[0].material and changed.changes[0].decision_id is not None
     assert any(m.done and m.evidence for p in found for m in p.milestones)
+
+
+def _check_demo_calendar() -> None:
+    from ypb.services import calendar
+
+    upcoming = calendar.overview().upcoming
+    kinds = {entry.kind for entry in upcoming}
+    assert {"workshop", "hackathon", "forum", "meeting"} <= kinds, kinds
+    assert any(entry.cancelled for entry in upcoming)

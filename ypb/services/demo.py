@@ -16,7 +16,17 @@ from ypb.domain.roles import Role
 from ypb.extensions import db
 from ypb.models import Municipality, User, Verdict
 from ypb.models.base import utcnow
-from ypb.services import accounts, comments, cycles, demo_council, demo_projects, proposals, review, voting
+from ypb.services import (
+    accounts,
+    comments,
+    cycles,
+    demo_calendar,
+    demo_council,
+    demo_projects,
+    proposals,
+    review,
+    voting,
+)
 from ypb.services.cycles import CycleInput
 from ypb.services.proposals import ProposalInput, RevisionNote
 
@@ -92,6 +102,7 @@ def load(now: datetime | None = None) -> tuple[list[tuple[str, str, str]], list[
     codes = _voting_cycle(people, council, now)
     demo_council.upcoming_meeting(people["laura"], council, review_cycle, kayak, now)
     demo_projects.load(people["laura"], finished, council.wall_decision, now)
+    demo_calendar.load(people["laura"], now)
     db.session.add(Municipality(name="Trakai District Municipality", country="LT", currency="EUR",
                                 default_locale="en"))
     db.session.commit()

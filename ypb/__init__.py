@@ -62,12 +62,13 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
         proposals,
         results,
         review,
+        surveys,
         vote_admin,
         voting,
     )
 
     for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications, vote_admin, paper,
-                 voting, results, api, opendata, jury, council, meetings, projects, calendar):
+                 voting, results, api, opendata, jury, council, meetings, projects, calendar, surveys):
         app.register_blueprint(area.bp)
 
     from ypb.cli import ypb_cli

@@ -60,6 +60,8 @@ class Config:
     RATELIMIT_VOTING_CODE = "10 per minute"  # wrong codes, per address
     RATELIMIT_VOTING_CODE_CYCLE = "200 per minute"  # wrong codes against one cycle, from anywhere
     RATELIMIT_CENSUS_CLAIM = "10 per minute;30 per day"
+    # Survey answers, per address: a class on one school network answers within minutes.
+    RATELIMIT_SURVEY = "30 per minute;300 per day"
     YPB_TIMEZONE = "Europe/Riga"
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -95,6 +95,10 @@ RULES: dict[str, Check] = {
     "council.manage": _staff,
     "meetings.manage": _staff,  # meetings, attendance, votes, decisions and minutes
     "projects.manage": _staff,  # funded projects: status, milestones, changes of terms
+    "projects.kpis_manage": _staff,  # funded projects' KPIs
+    "projects.survey_manage": _staff,  # satisfaction surveys: open, close, the QR code and comments
+    # Anyone with the link may answer a survey: no account, nothing kept about who answered.
+    "survey.answer": _anyone,
     "calendar.manage": _staff,  # events on the public calendar (workshops, hackathons, forums)
 }
 

@@ -8,6 +8,7 @@ from ypb.models.comment import Comment, CommentReport
 from ypb.models.competition import JuryCriterion, JuryScore
 from ypb.models.council import Affiliation, Council, Membership, Person, Seat
 from ypb.models.cycle import Category, Cycle
+from ypb.models.kpi import ProjectKpis
 from ypb.models.meeting import AgendaItem, AttendanceRecord, Decision, Meeting, Minutes, Motion, Vote
 from ypb.models.notification import Notification
 from ypb.models.project import FundedProject, ProjectMilestone, TermsChange
@@ -20,6 +21,7 @@ from ypb.models.proposal import (
     revision_addresses,
 )
 from ypb.models.results import TallyResult
+from ypb.models.survey import Survey, SurveyAnswer
 from ypb.models.voting import (
     Ballot,
     BallotChoice,
@@ -41,4 +43,5 @@ __all__ = [
     "AgendaItem", "AttendanceRecord", "Decision", "Meeting", "Minutes", "Motion", "Vote",
     "FundedProject", "ProjectMilestone", "TermsChange",
     "CalendarEvent",
+    "ProjectKpis", "Survey", "SurveyAnswer",
 ]

@@ -22,4 +22,8 @@ ENTRIES = {
                                          only(STAFF, NOT_FOUND)),
     ("projects.complete_milestone", "POST"): (f"{PROJECT}/milestones/1/done", {}, only(STAFF, NOT_FOUND)),
     ("projects.change_terms", "POST"): (f"{PROJECT}/terms", {"terms-reason": "Why"}, only(STAFF, NOT_FOUND)),
+    # KPIs and the cycle's report (tests/web/test_surveys_web.py covers them with funded projects).
+    ("projects.update_kpis", "POST"): (f"{PROJECT}/kpis", {"kpis-engaged_target": "40"}, only(STAFF, NOT_FOUND)),
+    ("projects.cycle_report_page", "GET"): ("/cycles/{cycle_voting}/report", None, each(OK)),
+    ("projects.cycle_report_csv", "GET"): ("/cycles/{cycle_voting}/report.csv", None, each(OK)),
 }

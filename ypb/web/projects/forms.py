@@ -11,6 +11,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from ypb.domain.kpis import (
+    MAX_EFFECT_TEXT,
+    MAX_UNIT,
+    SATISFACTION_LABELS,
+    Kpis,
+    as_decimal,
+    parse_effect_number,
+    parse_satisfaction,
+)
 from ypb.domain.projects import MAX_EVIDENCE, MAX_REASON, MAX_RESPONSIBLE, MAX_SCOPE, MAX_TITLE, STATUS_LABELS
 from ypb.web.fields import AmountField
 from ypb.web.meetings.forms import IdSelectField
@@ -77,3 +86,71 @@ class TermsForm(FlaskForm):
         return {"budget_granted": self.budget_granted.data, "scope": self.scope.data or "",
                 "planned_end": self.planned_end.data, "responsible": self.responsible.data or ""}
 
+
+
+class KpiForm(FlaskForm):
+    """The four KPIs, each a target and an actual. Empty is "not reported yet"."""
+
+    engaged_target = IntegerField(_l("Target"), validators=[Optional()],
+                                  description=_l("How many young people the project means to involve."))
+    engaged_actual = IntegerField(_l("Actual"), validators=[Optional()])
+    benefited_target = IntegerField(_l("Target"), validators=[Optional()],
+                                    description=_l("How many young people it means to reach."))
+    benefited_actual = IntegerField(_l("Actual"), validators=[Optional()])
+    satisfaction_kind = SelectField(_l("Measured as"), validate_choice=False)
+    satisfaction_target = StringField(_l("Target"), filters=[_strip], render_kw={"maxlength": 8},
+                                      description=_l("An average like 4.2, or a share like 80."))
+    satisfaction_actual = StringField(_l("Actual"), filters=[_strip], render_kw={"maxlength": 8},
+                                      description=_l("Only if there is no survey here, e.g. from a paper survey. "
+                                                     "Once the survey has enough answers, its figure is shown "
+                                                     "instead."))
+    effect_unit = StringField(_l("Unit of the numbers (optional)"), filters=[_strip],
+                              render_kw={"maxlength": MAX_UNIT},
+                              description=_l("What the number counts, e.g. “trees planted” or “events held”."))
+    effect_target_number = StringField(_l("Target number (optional)"), filters=[_strip],
+                                       render_kw={"maxlength": 16})
+    effect_target_text = TextAreaField(_l("Target: what the project means to change"), filters=[_strip],
+                                       render_kw={"maxlength": MAX_EFFECT_TEXT, "rows": 2})
+    effect_actual_number = StringField(_l("Actual number (optional)"), filters=[_strip],
+                                       render_kw={"maxlength": 16})
+    effect_actual_text = TextAreaField(_l("Actual: what changed"), filters=[_strip],
+                                       render_kw={"maxlength": MAX_EFFECT_TEXT, "rows": 2})
+
+    def set_choices(self) -> None:
+        from flask_babel import gettext
+
+        self.satisfaction_kind.choices = [(k.value, gettext(label)) for k, label in SATISFACTION_LABELS.items()]
+
+    def fill(self, kpis: Kpis) -> None:
+        for name in ("engaged_target", "engaged_actual", "benefited_target", "benefited_actual",
+                     "satisfaction_kind", "effect_unit", "effect_target_text", "effect_actual_text"):
+            getattr(self, name).data = getattr(kpis, name)
+        for name in ("satisfaction_target", "satisfaction_actual"):
+            getattr(self, name).data = _typed(as_decimal(getattr(kpis, name), kpis.satisfaction_kind))
+        for name in ("effect_target_number", "effect_actual_number"):
+            getattr(self, name).data = _typed(as_decimal(getattr(kpis, name), "effect"))
+
+    def values(self, message) -> Kpis | None:
+        """The typed KPIs, or None with each unreadable number's error (`message(refusal)`) on its field."""
+        parsed, ok = {}, True
+        for name in ("satisfaction_target", "satisfaction_actual", "effect_target_number", "effect_actual_number"):
+            if name.startswith("satisfaction"):
+                value, refusal = parse_satisfaction(self.satisfaction_kind.data, getattr(self, name).data, name)
+            else:
+                value, refusal = parse_effect_number(getattr(self, name).data, name)
+            if refusal is not None:
+                getattr(self, name).errors = [*getattr(self, name).errors, message(refusal)]
+                ok = False
+            parsed[name] = value
+        if not ok:
+            return None
+        return Kpis(engaged_target=self.engaged_target.data, engaged_actual=self.engaged_actual.data,
+                    benefited_target=self.benefited_target.data, benefited_actual=self.benefited_actual.data,
+                    satisfaction_kind=self.satisfaction_kind.data or "", effect_unit=self.effect_unit.data or "",
+                    effect_target_text=self.effect_target_text.data or "",
+                    effect_actual_text=self.effect_actual_text.data or "", **parsed)
+
+
+def _typed(value) -> str:
+    # What a person would type back: "4.2", "80", "1.5"; the field is plain text, so no locale.
+    return "" if value is None else format(value.normalize(), "f")

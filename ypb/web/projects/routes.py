@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ypb.domain import kpis as kpi_rules
 from ypb.domain.projects import STATUS_LABELS, TERM_LABELS, TERMS, ProjectStatus
+from ypb.domain.surveys import MIN_ANSWERS
 from ypb.extensions import db
 from ypb.models import Cycle
 from ypb.permissions import can, require
-from ypb.services import Refused
+from ypb.services import Refused, cycle_report
+from ypb.services import kpis as kpi_service
 from ypb.services import projects as project_service
 from ypb.web.i18n import format_money
 from ypb.web.projects import bp
-from ypb.web.projects.forms import CompleteForm, MilestoneForm, StatusForm, TermsForm
+from ypb.web.projects.forms import CompleteForm, KpiForm, MilestoneForm, StatusForm, TermsForm
 from ypb.web.util import attach_or_list
 
 # The project page's forms: anchor → heading, to point at the one that needs fixing.
@@ -31,6 +34,7 @@ SECTIONS = {
     "update": _l("Status and progress"),
     "milestones": _l("Milestones"),
     "terms": _l("Terms"),
+    "kpis": _l("Results for young people"),
 }
 
 
@@ -57,8 +61,42 @@ def term_value(name: str, value, currency: str) -> str:
     return str(value)
 
 
+def kpi_count(value) -> str:
+    from flask_babel import format_number
+
+    return _("not reported yet") if value is None else format_number(value)
+
+
+def kpi_satisfaction(value, kind: str) -> str:
+    """A satisfaction figure for people: "4.2 out of 5" or "80%"."""
+    from flask_babel import format_percent
+
+    if value is None:
+        return _("not reported yet")
+    if kind == kpi_rules.SatisfactionKind.SHARE:
+        return format_percent(kpi_rules.as_decimal(value, kind) / 100)
+    return _("%(rating)s out of 5", rating=rating_average(value))
+
+
+def rating_average(tenths: int) -> str:
+    from flask_babel import format_decimal
+
+    return format_decimal(kpi_rules.as_decimal(tenths, "average"), "0.0")
+
+
+def kpi_effect(number, unit: str) -> str:
+    from flask_babel import format_decimal
+
+    if number is None:
+        return ""
+    return _("%(number)s %(unit)s", number=format_decimal(kpi_rules.as_decimal(number, "effect")), unit=unit)
+
+
 HELPERS = dict(status_label=status_label, term_value=term_value, term_label=lambda n: _(TERM_LABELS[n]),
-               terms=TERMS)
+               terms=TERMS, kpi_count=kpi_count, kpi_satisfaction=kpi_satisfaction, kpi_effect=kpi_effect,
+               rating_average=rating_average,
+               kpi_label=lambda n: _(kpi_rules.KPI_LABELS[n]), min_answers=MIN_ANSWERS,
+               source_survey=kpi_rules.SOURCE_SURVEY, source_entered=kpi_rules.SOURCE_ENTERED)
 
 
 def _staff() -> bool:
@@ -126,9 +164,19 @@ def _render_show(project, status: int = 200, *, failed: str | None = None, error
     posted = posted or {}
     cycle = db.session.get(Cycle, project.cycle_id)
     staff = _staff() and project.status_enum not in (ProjectStatus.DELIVERED, ProjectStatus.CANCELLED)
+    kpis = kpi_service.report(project)
     context = dict(project=project, proposal=project.proposal, cycle=cycle, timeline=timeline(project),
                    staff=staff, errors=list(errors), failed=(failed, SECTIONS[failed]) if failed else None,
-                   **HELPERS)
+                   kpis=kpis, **HELPERS)
+    # KPIs are reported after the end too (that is when the actual figures are known).
+    if can(current_user, "projects.kpis_manage"):
+        kpi_form = posted.get("kpis")
+        if kpi_form is None:
+            kpi_form = KpiForm(formdata=None, prefix="kpis")
+            kpi_form.fill(kpis.kpis)
+        kpi_form.set_choices()
+        context.update(kpi_form=kpi_form, targets_fixed=project.status_enum in (ProjectStatus.DELIVERED,
+                                                                                ProjectStatus.CANCELLED))
     if staff:
         update = posted.get("update")
         if update is None:
@@ -228,3 +276,48 @@ def change_terms(project_id: int):
     except Refused as exc:
         return _render_show(project, 422, failed="terms", errors=_attach(form, exc), posted={"terms": form})
     return _done(_("The change of terms is recorded with its reason."), project.id, f"change-{change.id}")
+
+
+@bp.post("/projects/<int:project_id>/kpis")
+@require("projects.kpis_manage")
+def update_kpis(project_id: int):
+    project = _project_or_404(project_id)
+    form = KpiForm(prefix="kpis")
+    form.set_choices()
+    values = form.values(message) if form.validate_on_submit() else None
+    if values is None:
+        return _render_show(project, 422, failed="kpis", posted={"kpis": form})
+    try:
+        kpi_service.update(current_user, project.id, values)
+    except Refused as exc:
+        return _render_show(project, 422, failed="kpis", errors=_attach(form, exc), posted={"kpis": form})
+    return _done(_("The KPIs are saved."), project.id, "kpis")
+
+
+# --- the cycle's report ------------------------------------------------------------------------
+
+
+def _readable_cycle(cycle_id: int) -> Cycle:
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None or not can(current_user, "cycle.read", cycle):
+        abort(404)
+    project_service.ensure_for_cycle(cycle)
+    return db.session.get(Cycle, cycle_id)
+
+
+@bp.get("/cycles/<int:cycle_id>/report")
+@require("site.read")
+def cycle_report_page(cycle_id: int):
+    cycle = _readable_cycle(cycle_id)
+    return render_template("projects/report.html", cycle=cycle, report=cycle_report.build(cycle),
+                           statuses=list(ProjectStatus), **HELPERS)
+
+
+@bp.get("/cycles/<int:cycle_id>/report.csv")
+@require("site.read")
+def cycle_report_csv(cycle_id: int):
+    cycle = _readable_cycle(cycle_id)
+    response = make_response(cycle_report.csv_text(cycle_report.build(cycle)))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="ypb-cycle-{cycle.id}-report.csv"'
+    return response

@@ -55,6 +55,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
         jury,
         main,
         meetings,
+        news,
         notifications,
         opendata,
         paper,
@@ -68,7 +69,8 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     )
 
     for area in (main, auth, account, admin, cycles, proposals, review, dashboard, notifications, vote_admin, paper,
-                 voting, results, api, opendata, jury, council, meetings, projects, calendar, surveys):
+                 voting, results, api, opendata, jury, council, meetings, projects, calendar, news,
+                 surveys):
         app.register_blueprint(area.bp)
 
     from ypb.cli import ypb_cli

@@ -77,6 +77,16 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     TESTING = False
+    # E-mail copies of notifications: off unless YPB_SMTP_HOST and YPB_MAIL_FROM are set.
+    YPB_SMTP_HOST: str | None = None
+    YPB_SMTP_PORT = 587
+    YPB_SMTP_USER: str | None = None
+    YPB_SMTP_PASSWORD: str | None = None
+    YPB_SMTP_STARTTLS = True
+    YPB_SMTP_TIMEOUT = 5  # seconds; a slow mail server must not hold a request for long
+    YPB_MAIL_FROM: str | None = None
+    # The address links in e-mails start with when no request is there to tell (e.g. the CLI).
+    YPB_BASE_URL: str | None = None
 
     @classmethod
     def from_env(cls) -> dict:
@@ -119,6 +129,14 @@ class Config:
                 PREFERRED_URL_SCHEME="https",
             )
         settings["RATELIMIT_ENABLED"] = _bool("YPB_RATELIMIT_ENABLED", True)
+        for name in ("YPB_SMTP_HOST", "YPB_SMTP_USER", "YPB_SMTP_PASSWORD", "YPB_MAIL_FROM", "YPB_BASE_URL"):
+            if env.get(name):
+                settings[name] = env[name]
+        if env.get("YPB_SMTP_PORT"):
+            settings["YPB_SMTP_PORT"] = int(env["YPB_SMTP_PORT"])
+        if env.get("YPB_SMTP_TIMEOUT"):
+            settings["YPB_SMTP_TIMEOUT"] = float(env["YPB_SMTP_TIMEOUT"])
+        settings["YPB_SMTP_STARTTLS"] = _bool("YPB_SMTP_STARTTLS", True)
         return settings
 
 

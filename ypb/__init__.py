@@ -36,8 +36,9 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     with app.app_context():
         configure_engine(ext.db.engine)
 
-    from ypb.web import filters, hooks, i18n
+    from ypb.web import assets, filters, hooks, i18n
 
+    assets.init_app(app)  # first: its after-request hook (compression) must run last
     i18n.init_app(app)
     filters.init_app(app)
     _init_login(app)

@@ -49,7 +49,7 @@ def test_layout_has_landmarks_skip_link_and_announced_messages(app):
     assert 'aria-live="polite"' in html
     assert 'name="viewport"' in html
     assert '"allowEval": false' in html and '"includeIndicatorStyles": false' in html
-    assert re.search(r'<script src="/static/vendor/htmx-[\d.]+\.min\.js"', html)
+    assert re.search(r'<script src="/static/vendor/htmx-[\d.]+\.min\.[0-9a-f]{10}\.js"', html)
 
 
 def test_htmx_is_served_from_static(app):

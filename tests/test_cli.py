@@ -43,6 +43,7 @@ def test_demo_loads_once_and_prints_logins(app):
         assert finished.results_ratified and counted.result.voters == 40 and counted.result.selected
         _check_demo_council(finished)
         _check_demo_projects(finished)
+        _check_demo_renewal(finished)
         _check_demo_calendar()
         assert audit.verify() is None
     again = runner.invoke(args=["ypb", "demo", "--if-empty"])
@@ -93,6 +94,46 @@ def _check_demo_projects(finished):
     [changed] = [p for p in found if p.changes]
     assert changed.changes[0].material and changed.changes[0].decision_id is not None
     assert any(m.done and m.evidence for p in found for m in p.milestones)
+    _check_demo_kpis(found)
+
+
+def _check_demo_kpis(found):
+    """Targets and actuals for the delivered and running projects; the delivered one's survey has
+    enough answers to show, is closed (its key gone) and holds nothing but ratings, comments and days."""
+    from ypb.models.survey import Survey, SurveyAnswer
+    from ypb.services import kpis
+
+    reports = kpis.reports(p.id for p in found)
+    for project in found:
+        if project.status in ("delivered", "in_progress"):
+            k = reports[project.id].kpis
+            assert k.engaged_target is not None and k.engaged_actual is not None, project.proposal.title
+            assert k.benefited_target is not None and k.benefited_actual is not None
+            assert reports[project.id].satisfaction_actual is not None
+    [delivered] = [p for p in found if p.status == "delivered"]
+    report = reports[delivered.id]
+    assert report.survey.shown and report.survey.total >= 5
+    assert report.satisfaction_source == "survey"
+    survey = db.session.scalars(select(Survey)).one()
+    assert survey.project_id == delivered.id and not survey.is_open and survey.key is None
+    assert {c.name for c in SurveyAnswer.__table__.columns} == {
+        "id", "survey_id", "rating", "comment", "answered_on", "fingerprint"}
+
+
+def _check_demo_renewal(finished):
+    """The delivered project is proposed again, published with its badge, in the cycle open for
+    proposals, which funds renewals over up to two years; the renewal asks for two."""
+    from ypb.domain.renewals import yearly
+    from ypb.models import Proposal
+    from ypb.services import projects
+
+    [delivered] = [p for p in projects.for_cycle(finished) if p.status == "delivered"]
+    [renewal] = db.session.scalars(select(Proposal).where(Proposal.renewal_of_id.is_not(None))).all()
+    assert renewal.renewal_of_id == delivered.id and renewal.status == "submitted"
+    assert renewal.cycle.phase == "proposals" and renewal.cycle.renewal_max_years == 2
+    assert renewal.author_id == delivered.proposal.author_id
+    assert renewal.funding_years == 2
+    assert sum(yearly(renewal.estimated_cost, 2, renewal.funding_split)) == renewal.estimated_cost
 
 
 def _check_demo_calendar() -> None:

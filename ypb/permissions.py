@@ -56,6 +56,11 @@ def _author(user, proposal) -> bool:
     return _signed_in(user, None) and proposal is not None and user.id == proposal.author_id
 
 
+def _project_team(user, project) -> bool:
+    # The team is the funded proposal's author (its group is free text); staff act on its behalf.
+    return _staff(user, None) or (project is not None and _author(user, project.proposal))
+
+
 RULES: dict[str, Check] = {
     "site.read": _anyone,
     "account.view": _signed_in,
@@ -97,6 +102,8 @@ RULES: dict[str, Check] = {
     "projects.manage": _staff,  # funded projects: status, milestones, changes of terms
     "projects.kpis_manage": _staff,  # funded projects' KPIs
     "projects.survey_manage": _staff,  # satisfaction surveys: open, close, the QR code and comments
+    # Proposing a delivered project again (the domain checks the project's status and the cycle's phase).
+    "project.renew": _project_team,
     # Anyone with the link may answer a survey: no account, nothing kept about who answered.
     "survey.answer": _anyone,
     "calendar.manage": _staff,  # events on the public calendar (workshops, hackathons, forums)

@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ypb.domain.cycle import PHASES, Phase, Schedule
+from ypb.domain.renewals import MAX_YEARS
 from ypb.models.base import Base, UTCDateTime, utcnow
 
 
@@ -25,6 +26,7 @@ class Cycle(Base):
                         name="tally_rule_known"),
         CheckConstraint("tally_threshold >= 0", name="tally_threshold_not_negative"),
         CheckConstraint("jury_weight >= 0 AND jury_weight <= 100", name="jury_weight_percent"),
+        CheckConstraint(f"renewal_max_years >= 1 AND renewal_max_years <= {MAX_YEARS}", name="renewal_years"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -68,6 +70,8 @@ class Cycle(Base):
     # With several budgets: "one" (the voter picks one budget) or "each" (a ballot in each).
     budget_choice: Mapped[str] = mapped_column(String(10), default="one")
     census_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How many years a renewal of a delivered project may be funded for (1: one year at a time).
+    renewal_max_years: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -59,7 +59,8 @@ class FundedProject(Base):
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    proposal = relationship("Proposal")
+    # foreign_keys: a renewal proposal points back at its project (proposals.renewal_of_id).
+    proposal = relationship("Proposal", foreign_keys=[proposal_id])
     milestones: Mapped[list[ProjectMilestone]] = relationship(
         back_populates="project", order_by="(ProjectMilestone.day, ProjectMilestone.id)")
     changes: Mapped[list[TermsChange]] = relationship(

@@ -6,19 +6,23 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ypb.domain.renewals import MAX_YEARS
 from ypb.models.base import Base, UTCDateTime, utcnow
 
 
@@ -41,6 +45,9 @@ def _in(column: str, enum) -> str:
     return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in enum) + ")"
 
 
+_ACTIVE_RENEWAL = "renewal_of_id IS NOT NULL AND status != 'withdrawn'"
+
+
 class Proposal(Base):
     __tablename__ = "proposals"
     __table_args__ = (
@@ -50,6 +57,11 @@ class Proposal(Base):
         CheckConstraint("status != 'rejected' OR decision_reason IS NOT NULL", name="rejection_has_reason"),
         CheckConstraint("status != 'merged' OR merged_into_id IS NOT NULL", name="merge_has_target"),
         CheckConstraint("status != 'approved' OR final_cost IS NOT NULL", name="approval_has_cost"),
+        CheckConstraint(f"funding_years >= 1 AND funding_years <= {MAX_YEARS}", name="funding_years_range"),
+        CheckConstraint("funding_years = 1 OR renewal_of_id IS NOT NULL", name="multi_year_only_renewals"),
+        # One renewal of a project per cycle; a withdrawn one makes room for another.
+        Index("uq_proposals_renewal_per_cycle", "cycle_id", "renewal_of_id", unique=True,
+              sqlite_where=text(_ACTIVE_RENEWAL), postgresql_where=text(_ACTIVE_RENEWAL)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -78,11 +90,19 @@ class Proposal(Base):
     budget_id: Mapped[int | None] = mapped_column(ForeignKey("budgets.id", ondelete="SET NULL"))
     # The council decision behind the review, when there is one (free reference for now).
     council_decision_ref: Mapped[str | None] = mapped_column(String(200))
+    # A renewal of a delivered project (see ypb.domain.renewals); use_alter because funded
+    # projects point back at proposals.
+    renewal_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("funded_projects.id", ondelete="RESTRICT", use_alter=True), index=True)
+    funding_years: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The author's amount per year in cents; NULL: equal shares (ypb.domain.renewals.yearly).
+    funding_split: Mapped[list[int] | None] = mapped_column(JSON)
 
     cycle = relationship("Cycle")
     author = relationship("User", foreign_keys=[author_id])
     category = relationship("Category")
     merged_into = relationship("Proposal", remote_side=[id], foreign_keys=[merged_into_id])
+    renewal_of = relationship("FundedProject", foreign_keys=[renewal_of_id])
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="proposal", order_by="Revision.number", cascade="all, delete-orphan"
     )

@@ -15,6 +15,7 @@ from ypb.domain.cycle import CycleState, Phase, Schedule
 from ypb.domain.eligibility import Rules, eligibility_refusals
 from ypb.domain.messages import N_, Refusal
 from ypb.domain.money import MAX_AMOUNT
+from ypb.domain.renewals import limit_refusals
 from ypb.extensions import db
 from ypb.models import Category, Cycle, Proposal, ProposalStatus, User
 from ypb.models.base import utcnow
@@ -43,6 +44,7 @@ class CycleInput:
     feedback_days: int
     schedule: Schedule
     categories: list[str]
+    renewal_max_years: int = 1  # years a renewal may be funded for (ypb.domain.renewals)
 
 
 def get(cycle_id: int) -> Cycle | None:
@@ -144,7 +146,7 @@ def eligibility(cycle: Cycle, user, now: datetime | None = None) -> list[Refusal
     )
 
 
-def _input_refusals(data: CycleInput) -> list[tuple[str, Refusal]]:
+def _input_refusals(data: CycleInput, longest_asked: int = 1) -> list[tuple[str, Refusal]]:
     # Ordered as the form shows the fields, so the first refusal is the first field to fix.
     found = []
     title = (data.title or "").strip()
@@ -174,7 +176,15 @@ def _input_refusals(data: CycleInput) -> list[tuple[str, Refusal]]:
             "Keep each category under %(max)s characters."), {"max": MAX_CATEGORY})))
     for refusal in rules.validate_schedule(data.schedule, data.feedback_days):
         found.append(("schedule", refusal))
+    for refusal in limit_refusals(data.renewal_max_years, longest_asked):
+        found.append(("renewal_max_years", refusal))
     return found
+
+
+def longest_renewal(cycle_id: int) -> int:
+    """The most years any renewal in the cycle asks for (1 when none does); withdrawn ones aside."""
+    return db.session.scalar(select(func.max(Proposal.funding_years)).where(
+        Proposal.cycle_id == cycle_id, Proposal.status != ProposalStatus.WITHDRAWN.value)) or 1
 
 
 def _promise_refusals(cycle: Cycle, data: CycleInput) -> list[tuple[str, Refusal]]:
@@ -211,6 +221,7 @@ def _apply(cycle: Cycle, data: CycleInput) -> None:
     s = data.schedule
     cycle.proposals_end, cycle.feedback_end, cycle.review_end = s.proposals_end, s.feedback_end, s.review_end
     cycle.voting_end, cycle.results_end = s.voting_end, s.results_end
+    cycle.renewal_max_years = data.renewal_max_years
 
 
 def _sync_categories(cycle: Cycle, names: list[str]) -> None:
@@ -258,9 +269,9 @@ def update(actor, cycle_id: int, data: CycleInput) -> Cycle:
         if before != after:
             raise Refused(Refusal("cycle.locked", N_(
                 "The budget and who may vote cannot change once voting has opened.")), field="budget_total")
-    _raise_first(_promise_refusals(cycle, data) + _input_refusals(data))
+    _raise_first(_promise_refusals(cycle, data) + _input_refusals(data, longest_renewal(cycle.id)))
     changes = {k: str(getattr(data, k)) for k in ("title", "budget_total", "min_age", "max_age",
-                                                   "residency_required", "feedback_days")
+                                                   "residency_required", "feedback_days", "renewal_max_years")
                if getattr(data, k) != getattr(cycle, k)}
     for name in ("proposals_end", "feedback_end", "review_end", "voting_end", "results_end"):
         if getattr(data.schedule, name) != getattr(cycle, name):

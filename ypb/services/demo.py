@@ -1,7 +1,8 @@
 """Demo data: a municipality, its coordinator, council members, young people, and budget
 cycles in the proposals, feedback, review and voting phases with proposals and feedback,
 a finished cycle whose counted results the council confirmed, and the youth council with
-its meetings (see `demo_council`)."""
+its meetings (see `demo_council`); the finished cycle's projects, their KPIs and survey, and
+a renewal of the delivered one in the cycle open for proposals (see `demo_projects`)."""
 
 from __future__ import annotations
 
@@ -61,12 +62,13 @@ def has_data() -> bool:
 
 
 def _cycle(secretary: User, title: str, description: str, budget: int, start: datetime, *,
-           min_age: int = 13, max_age: int = 29, categories=GOALS) -> int:
+           min_age: int = 13, max_age: int = 29, categories=GOALS, renewal_max_years: int = 1) -> int:
     schedule = Schedule(proposals_end=start + 21 * DAY, feedback_end=start + 35 * DAY,
                         review_end=start + 45 * DAY, voting_end=start + 59 * DAY, results_end=start + 66 * DAY)
     data = CycleInput(title=title, description=description, budget_total=budget, currency="EUR",
                       min_age=min_age, max_age=max_age, residency_required=True, contact_id=secretary.id,
-                      feedback_days=7, schedule=schedule, categories=list(categories))
+                      feedback_days=7, schedule=schedule, categories=list(categories),
+                      renewal_max_years=renewal_max_years)
     return cycles.create(secretary, data, now=start).id
 
 
@@ -95,13 +97,13 @@ def load(now: datetime | None = None) -> tuple[list[tuple[str, str, str]], list[
     people = {u: db.session.get(User, user.id) for u, user in people.items()}
     council = demo_council.setup(people["laura"], now)
     _feedback_cycle(people, now)
-    _proposals_cycle(people, now)
+    school = _proposals_cycle(people, now)
     review_cycle, kayak = _review_cycle(people, now)
     # The council's decisions carry out steps of these two: the autumn results first.
     finished = _finished_cycle(people, council, now)
     codes = _voting_cycle(people, council, now)
     demo_council.upcoming_meeting(people["laura"], council, review_cycle, kayak, now)
-    demo_projects.load(people["laura"], finished, council.wall_decision, now)
+    demo_projects.load(people["laura"], finished, council.wall_decision, now, renewal_cycle_id=school)
     demo_calendar.load(people["laura"], now)
     db.session.add(Municipality(name="Trakai District Municipality", country="LT", currency="EUR",
                                 default_locale="en"))
@@ -157,17 +159,19 @@ def _feedback_cycle(p: dict[str, User], now: datetime) -> None:
                  now=start + 24 * DAY)
 
 
-def _proposals_cycle(p: dict[str, User], now: datetime) -> None:
+def _proposals_cycle(p: dict[str, User], now: datetime) -> int:
     start = now - 6 * DAY
+    # Renewals may ask for two years: the bike station's renewal does (see demo_projects).
     cid = _cycle(p["laura"], "School Budget 2027: Trakai Gymnasium",
                  "€8,000 that students of Trakai Gymnasium decide on together.", 800_000, start,
-                 max_age=19, categories=["School life", "Sport", "Environment"])
+                 max_age=19, categories=["School life", "Sport", "Environment"], renewal_max_years=2)
     cycles.advance(p["laura"], cid, Phase.PROPOSALS, now=start)
     _propose(p["eleni"], cid, start + DAY, "Water fountains on every floor",
              "Refill bottles instead of buying plastic ones.", "", 2_400, 2)
     _propose(p["ana"], cid, start + 2 * DAY, "Chess and board-game corner",
              "Tables and games for the long break.", "", 600, 0)
     proposals.create(p["ana"], cid, ProposalInput(title="Outdoor classroom"), now=start + 3 * DAY)
+    return cid
 
 
 def _review_cycle(p: dict[str, User], now: datetime) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 
 from ypb.database import begin_write
 from ypb.domain import cycle as rules
+from ypb.domain import renewals as renewal_rules
 from ypb.domain.messages import N_, Refusal
 from ypb.domain.money import MAX_AMOUNT
 from ypb.extensions import db
@@ -35,6 +36,9 @@ class ProposalInput:
     category_id: int | None = None
     place: str | None = None
     group_name: str | None = None
+    # A renewal's funding (ypb.domain.renewals): None leaves it as it is.
+    funding_years: int | None = None
+    funding_amounts: list[int | None] | None = None  # as typed, one per year; None: equal shares
 
 
 @dataclass
@@ -89,6 +93,25 @@ def _clean(data: ProposalInput, cycle: Cycle) -> dict:
     return values
 
 
+def _funding(p: Proposal | None, cycle: Cycle, data: ProposalInput, cost: int | None) -> dict:
+    """The funding columns to store, checked; {} when there is nothing to change."""
+    years, split = (p.funding_years, p.funding_split) if p is not None else (1, None)
+    if data.funding_years is None:
+        # Left as it is: the author's own amounts must still add up to a changed cost.
+        if split is not None and sum(split) != cost:
+            raise Refused(Refusal("renewals.split_sum", N_(
+                "The amounts per year must add up exactly to the estimated cost. Leave them all empty to "
+                "share the cost equally.")), field=renewal_rules.year_field(1))
+        return {}
+    amounts = list(data.funding_amounts or [])
+    if refusals := renewal_rules.funding_refusals(
+            is_renewal=p is not None and p.renewal_of_id is not None, max_years=cycle.renewal_max_years,
+            years=data.funding_years, amounts=amounts, cost=cost):
+        raise Refused(*refusals, field=refusals[0].params.get("field"))
+    funding = renewal_rules.funding_of(data.funding_years, amounts)
+    return {"funding_years": funding.years, "funding_split": list(funding.split) if funding.split else None}
+
+
 def _submission_refusals(p: Proposal, cycle: Cycle) -> list[tuple[str, Refusal]]:
     found = []
     if not p.summary:
@@ -117,6 +140,7 @@ def create(actor, cycle_id: int, data: ProposalInput, *, submit: bool = False,
     if refusals := cycles.eligibility(cycle, actor, now):
         raise Refused(*refusals)
     values = _clean(data, cycle)
+    values.update(_funding(None, cycle, data, values["estimated_cost"]))  # only renewals span years
     proposal = Proposal(cycle_id=cycle.id, author_id=actor.id, status=ProposalStatus.DRAFT.value,
                         created_at=now, updated_at=now, **values)
     db.session.add(proposal)
@@ -189,6 +213,7 @@ def update(actor, proposal_id: int, data: ProposalInput, note: RevisionNote | No
         raise Refused(Refusal("proposal.locked", N_(
             "Proposals can be changed only while proposals are collected and during feedback.")))
     values = _clean(data, cycle)
+    values.update(_funding(p, cycle, data, values["estimated_cost"]))
     if all(getattr(p, k) == v for k, v in values.items()):
         raise Refused(Refusal("proposal.unchanged", N_("Nothing was changed.")))
     for key, value in values.items():

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ypb.domain.cycle import Schedule
+from ypb.domain.renewals import MAX_YEARS
 from ypb.services.cycles import MAX_CATEGORY, MAX_TITLE, CycleInput
 from ypb.web.fields import AmountField
 
@@ -127,6 +128,14 @@ class CycleForm(FlaskForm):
         _l("Categories"),
         description=_l("The municipality's goals that proposals can be sorted by. One per line."),
     )
+    renewal_max_years = WholeNumberField(
+        _l("Renewals can be funded for up to (years)"), default=1,
+        description=_l("A delivered project proposed again on the evidence of its results can ask for "
+                       "funding over several years. 1 means one year at a time."),
+        # Optional: left empty it is 1, as it was before cycles had the setting.
+        validators=[Optional(), NumberRange(min=1, max=MAX_YEARS,
+                                            message=_l("Allow from 1 to %(max)s years.", max=MAX_YEARS))],
+    )
 
     def __init__(self, *args, contacts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,6 +172,7 @@ class CycleForm(FlaskForm):
         for name in DATE_FIELDS:
             getattr(self, name).data = getattr(cycle, name)
         self.categories.data = "\n".join(c.name for c in cycle.categories)
+        self.renewal_max_years.data = cycle.renewal_max_years
 
     def to_input(self, previous=None) -> CycleInput:
         """The typed values for the service; `previous` is the stored cycle when editing."""
@@ -178,6 +188,7 @@ class CycleForm(FlaskForm):
             feedback_days=self.feedback_days.data,
             schedule=Schedule(**{name: self._date(name, previous) for name in DATE_FIELDS}),
             categories=self.category_names(),
+            renewal_max_years=self.renewal_max_years.data or 1,
         )
 
 

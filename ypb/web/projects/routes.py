@@ -21,7 +21,7 @@ from ypb.domain.surveys import MIN_ANSWERS
 from ypb.extensions import db
 from ypb.models import Cycle
 from ypb.permissions import can, require
-from ypb.services import Refused, cycle_report
+from ypb.services import Refused, cycle_report, renewals
 from ypb.services import kpis as kpi_service
 from ypb.services import projects as project_service
 from ypb.web.i18n import format_money
@@ -103,6 +103,15 @@ def _staff() -> bool:
     return can(current_user, "projects.manage")
 
 
+def renewal_context(project) -> dict:
+    """What the renewal section of a project's or its proposal's page shows
+    (templates/proposals/_renewal_action.html)."""
+    if project is None:
+        return {"renewal_options": [], "public_renewals": []}
+    return {"renewal_project": project, "renewal_options": renewals.options(project, current_user),
+            "public_renewals": renewals.public_renewals(project.id)}
+
+
 # --- the public pages ----------------------------------------------------------------------
 
 
@@ -167,7 +176,9 @@ def _render_show(project, status: int = 200, *, failed: str | None = None, error
     kpis = kpi_service.report(project)
     context = dict(project=project, proposal=project.proposal, cycle=cycle, timeline=timeline(project),
                    staff=staff, errors=list(errors), failed=(failed, SECTIONS[failed]) if failed else None,
-                   kpis=kpis, **HELPERS)
+                   kpis=kpis, **HELPERS, **renewal_context(project),
+                   yearly=renewals.yearly(project.proposal, project.budget_granted)
+                   if project.proposal.funding_years > 1 else None)
     # KPIs are reported after the end too (that is when the actual figures are known).
     if can(current_user, "projects.kpis_manage"):
         kpi_form = posted.get("kpis")

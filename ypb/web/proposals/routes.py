@@ -8,16 +8,19 @@ from flask_login import current_user
 
 from ypb.domain import cycle as phase_rules
 from ypb.domain.messages import N_
+from ypb.domain.renewals import RENEWAL_TITLE
 from ypb.domain.textdiff import changed, word_diff
 from ypb.extensions import limiter
 from ypb.models import ProposalStatus
 from ypb.permissions import can, phase_required, require
-from ypb.services import Refused, comments, cycles, meetings, projects, proposals
+from ypb.services import Refused, comments, cycles, meetings, projects, proposals, renewals
 from ypb.services.proposals import ProposalInput, RevisionNote
 from ypb.web.cycles import routes as cycle_routes
+from ypb.web.projects.routes import HELPERS as PROJECT_HELPERS
+from ypb.web.projects.routes import renewal_context
 from ypb.web.projects.routes import status_label as project_status_label
 from ypb.web.proposals import bp
-from ypb.web.proposals.forms import ActionForm, CommentForm, ProposalForm, ReportForm, RevisionForm
+from ypb.web.proposals.forms import ActionForm, CommentForm, ProposalForm, RenewalForm, ReportForm, RevisionForm
 from ypb.web.util import attach_refused, flash_refused, htmx_fragment
 
 ORDERS = ("newest", "random", "title", "cost")
@@ -45,10 +48,11 @@ def _per_account() -> str:
 
 
 def _input(form: ProposalForm) -> ProposalInput:
+    years, amounts = form.funding()
     return ProposalInput(
         title=form.title.data or "", summary=form.summary.data or "", description=form.description.data or "",
         estimated_cost=form.estimated_cost.data, category_id=form.category_id.data or None,
-        place=form.place.data, group_name=form.group_name.data,
+        place=form.place.data, group_name=form.group_name.data, funding_years=years, funding_amounts=amounts,
     )
 
 
@@ -99,6 +103,7 @@ def _render_show(proposal, comment_form=None, status: int = 200):
         context["comment_form"] = comment_form
     if htmx_fragment():
         return render_template("proposals/_comments.html", proposal=proposal, fragment=True, **context), status
+    funded = projects.for_proposal(proposal.id)
     return render_template(
         "proposals/show.html", proposal=proposal, cycle=cycle, action_form=ActionForm(),
         can_edit=can(current_user, "proposal.edit", proposal) and phase_rules.can_edit_proposal(phase)
@@ -108,8 +113,12 @@ def _render_show(proposal, comment_form=None, status: int = 200):
         and proposal.status == "submitted",
         can_decide=can(current_user, "proposal.review") and phase == phase_rules.Phase.REVIEW,
         council_decisions=meetings.decisions_about(proposal.id),
-        funded_project=projects.for_proposal(proposal.id),
+        funded_project=funded,
         project_status_label=project_status_label,
+        renewal=renewals.evidence(proposal),
+        yearly=renewals.yearly(proposal) if proposal.funding_years > 1 else None,
+        kpi=PROJECT_HELPERS,
+        **renewal_context(funded),
         **context,
     ), status
 
@@ -185,6 +194,7 @@ def edit(proposal_id: int):
     form_class = RevisionForm if public else ProposalForm
     form = form_class(obj=proposal) if request.method == "GET" else form_class()
     form.set_categories(cycle.categories)
+    form.set_funding(proposal, cycle, fill=request.method == "GET")
     thread = comments.thread(proposal.id) if public else []
     if public:
         form.addressed.choices = [(c.id, f"{c.author.display_name if c.author else '—'}: {c.body[:80]}")
@@ -229,6 +239,35 @@ def withdraw(proposal_id: int):
         else:
             flash(_("Your proposal is withdrawn."), "info")
     return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
+
+
+# --- renewals ---------------------------------------------------------------------------
+
+def load_project(project_id: int, **_):
+    return projects.get(project_id)
+
+
+@bp.post("/projects/<int:project_id>/renewals")
+@require("project.renew", load_project)
+def renew(project_id: int):
+    """Start a renewal of a delivered project: a draft pre-filled from the funded proposal."""
+    back = redirect(url_for("projects.show", project_id=project_id, _anchor="renewal"), 303)
+    form = RenewalForm()
+    if not form.validate_on_submit():
+        flash(_("Nothing was started. Please try again."), "error")
+        return back
+    try:
+        proposal = renewals.propose(current_user, project_id, form.cycle_id.data, title_pattern=_(RENEWAL_TITLE))
+    except Refused as exc:
+        flash_refused(exc)
+        return back
+    if proposal.author_id == current_user.id:
+        flash(_("Your renewal is saved as a draft, filled in from the funded proposal. Say what the project "
+                "learned and what comes next, then submit it."), "success")
+        return redirect(url_for("proposals.edit", proposal_id=proposal.id), 303)
+    flash(_("The draft renewal is saved for %(name)s, who can complete and submit it from “My proposals”.",
+            name=proposal.author.display_name), "success")
+    return back
 
 
 # --- feedback -------------------------------------------------------------------------

@@ -32,6 +32,8 @@ run: $(VENV)/.runtime $(MO)
 
 test: $(VENV)/.dev $(MO)
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r ypb app.py --severity-level medium
+	if [ -n "$$YPB_PIP_AUDIT" ]; then $(BIN)/pip-audit --progress-spinner off -r requirements-dev.txt; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

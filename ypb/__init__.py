@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from ypb.config import Config
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in every URL: a number the database's 32-bit id columns can hold. A larger
+    one is simply not found (404), not an overflow error in the database driver (500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: type[Config] | dict | None = None, overrides: dict | None = None) -> Flask:
@@ -19,6 +29,7 @@ def create_app(config: type[Config] | dict | None = None, overrides: dict | None
     if isinstance(config, dict):
         app.config.update(config)
     app.config.update(overrides or {})
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
 
     if app.config["YPB_PROXY_COUNT"]:
         n = app.config["YPB_PROXY_COUNT"]

@@ -241,7 +241,7 @@ def _bulk_insert(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None
                     copy.write_row(row)
             return
         marks = ", ".join("?" for _ in columns)
-        statement = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (names from the model; values bound)
+        statement = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608  # table and column names come from the model; values are bound
         chunk: list[tuple] = []
         for row in rows:
             chunk.append(row)

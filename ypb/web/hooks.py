@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
 CSP = "; ".join([
@@ -40,6 +41,16 @@ ERROR_TEXT = {
 
 def init_app(app: Flask) -> None:
     production = app.config["YPB_ENV"] == "production"
+
+    @app.before_request
+    def drop_nul_characters():
+        # No one types U+0000 and PostgreSQL cannot store it in text: drop it from the query
+        # and the form, so a crafted request is handled like any other, not a server error.
+        for name in ("args", "form"):
+            data = getattr(request, name)
+            if any("\x00" in key or "\x00" in value for key, value in data.items(multi=True)):
+                setattr(request, name, ImmutableMultiDict(
+                    [(key.replace("\x00", ""), value.replace("\x00", "")) for key, value in data.items(multi=True)]))
 
     from flask_login import current_user
 

@@ -82,7 +82,7 @@ def show(cycle_id: int):
     }
     return render_template(
         "cycles/show.html", cycle=cycle, steps=steps, current=current, upcoming=upcoming,
-        description=Markup(render_markdown(cycle.description or "")),  # noqa: S704 (sanitised by nh3)
+        description=Markup(render_markdown(cycle.description or "")),  # noqa: S704  # nosec B704  # render_markdown sanitises with nh3
         not_eligible=_take_part(cycle), links=links, next_step=step,
         next_refusals=[refusal_text(r) for r in step.refusals] if step else [],
         move_explained=MOVE_EXPLAINED, advance_form=AdvanceForm(),

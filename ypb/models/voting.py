@@ -136,3 +136,21 @@ class PaperBatch(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ballots: Mapped[list[Ballot]] = relationship(order_by="Ballot.id", cascade="all, delete-orphan")
+
+
+class VoteReceipt(Base):
+    """What a cast with an idempotency key acknowledged, so a retried request (timeout, two
+    taps, a worker that died before answering) gets the same answer and changes nothing.
+
+    The key is stored as an HMAC of the voter and the form's token under the cycle's voting
+    key, and the rows are deleted when that key is destroyed: they cannot link a ballot to
+    a voter. The primary key is the database's guarantee that one token is used once.
+    """
+
+    __tablename__ = "vote_receipts"
+
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    budget_id: Mapped[int] = mapped_column(Integer)
+    picks: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)

@@ -50,6 +50,7 @@ from ypb.models import (
     VotingKey,
 )
 from ypb.models.base import utcnow
+from ypb.models.voting import VoteReceipt
 from ypb.services import Refused, audit, cycles, refuse, use_case
 
 MAX_BUDGET_NAME = 120  # the column's length
@@ -297,6 +298,9 @@ def seal(actor, cycle: Cycle, now: datetime) -> None:
     elif row.key is not None:
         row.key, row.destroyed_at = None, now
         audit.record(actor, "vote.key_destroyed", f"cycle:{cycle.id}")
+    # Receipts are voter-linkable for as long as the key lives: they go with it.
+    db.session.execute(delete(VoteReceipt).where(VoteReceipt.cycle_id == cycle.id)
+                       .execution_options(synchronize_session=False))
 
 
 @dataclass(frozen=True)
@@ -455,14 +459,51 @@ def _new_ballot(budget_id: int, name: str, channel: str) -> Ballot:
     raise RuntimeError("no free ballot id after 8 random tries")
 
 
+IDEMPOTENCY_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def valid_idempotency_key(raw: object) -> str | None:
+    """The form's idempotency key when it looks like one we hand out, else None."""
+    if isinstance(raw, str) and 16 <= len(raw) <= 64 and set(raw) <= IDEMPOTENCY_KEY_CHARS:
+        return raw
+    return None
+
+
+def _claim_key(cycle_id: int, voter: Voter, idempotency_key: str, budget_id: int | str | None,
+               choices: dict[int, int]) -> Receipt | str:
+    """Claim the key for this transaction: its hash when new, or the receipt it already got.
+
+    The ballot itself is part of what is hashed: the same key with other choices (back
+    button, "Change", send again) is a new ballot, not a repeat to be answered from memory.
+    The insert is the decision: a parallel request with the same key waits on the primary
+    key until this one commits or rolls back, then finds the row or claims it itself."""
+    sent = ",".join(f"{pid}:{points}" for pid, points in sorted(choices.items()))
+    key_hash = _hmac(_key(cycle_id), f"idempotency:{voter.subject()}:{idempotency_key}:{budget_id}:{sent}")
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    # RETURNING tells whether this insert made the row (rowcount is not reliable here on psycopg).
+    claimed = db.session.scalar(dialect.insert(VoteReceipt).values(
+        cycle_id=cycle_id, key_hash=key_hash, budget_id=0, picks=0, version=0)
+        .on_conflict_do_nothing().returning(VoteReceipt.key_hash))
+    if claimed is not None:
+        return key_hash
+    stored = db.session.scalars(select(VoteReceipt).where(VoteReceipt.cycle_id == cycle_id,
+                                                          VoteReceipt.key_hash == key_hash)
+                                .execution_options(populate_existing=True)).one()
+    return Receipt(budget_id=stored.budget_id, picks=stored.picks, version=stored.version)
+
+
 @use_case
 def cast(voter: Voter, cycle_id: int, budget_id: int | None, choices: dict[int, int],
-         now: datetime | None = None) -> Receipt:
+         now: datetime | None = None, idempotency_key: str | None = None) -> Receipt:
     """Record this voter's ballot, replacing their earlier one: only the last one counts.
 
     The checks run inside the write transaction that stores the ballot, so a ballot is
     never stored against rules it was not checked with. Repeating the same submit has one
     effect: the second time nothing changes, not even the version.
+
+    With an idempotency key (one per ballot page shown), a request repeated with the same
+    key returns the first one's receipt and changes nothing, even after later ballots of
+    the same voter or the close of the vote: a retried "A" must not undo a newer "B".
     """
     now = now or utcnow()
     begin_write()
@@ -471,6 +512,15 @@ def cast(voter: Voter, cycle_id: int, budget_id: int | None, choices: dict[int, 
         raise refuse("cycle.missing", N_("There is no such budget cycle."))
     if (key_row := _key_row(cycle.id)) is not None and key_row.key is None:
         raise _sealed()
+    key_hash = None
+    if idempotency_key is not None:
+        # With one budget its row may not exist yet on the first ballot: any sent id means it.
+        sent_budget = budget_id if len(cycle.budgets) > 1 else "only"
+        claim = _claim_key(cycle.id, voter, idempotency_key, sent_budget, choices)
+        if isinstance(claim, Receipt):
+            db.session.rollback()
+            return claim
+        key_hash = claim
     _voting_open(cycle, now)
     voter = _current_voter(voter)
     check_voter(cycle, voter, now)
@@ -511,6 +561,11 @@ def cast(voter: Voter, cycle_id: int, budget_id: int | None, choices: dict[int, 
             else:
                 ballot.choices.append(BallotChoice(proposal_id=proposal_id, points=points))
     receipt = Receipt(budget_id=budget.id, picks=len(wanted), version=ballot.version)
+    if key_hash is not None:
+        db.session.flush()
+        db.session.execute(VoteReceipt.__table__.update().where(
+            VoteReceipt.cycle_id == cycle.id, VoteReceipt.key_hash == key_hash).values(
+            budget_id=receipt.budget_id, picks=receipt.picks, version=receipt.version))
     db.session.commit()
     return receipt
 

@@ -278,12 +278,18 @@ def _render_ballot(cycle, voter, budget, budgets, rules, projects, choices: Choi
     values = {pid: str(points) for pid, points in choices.points.items()}
     values.update(choices.typed)
     return render_template(
-        "voting/ballot.html", cycle=cycle, budget=budget, budgets=budgets, voter=voter,
+        "voting/ballot.html", cycle=cycle, budget=budget, budgets=budgets, voter=voter, idem=_idempotency_key(),
         projects=projects, values=values, flagged=flagged, messages=messages,
         rules_lines=_rules_lines(rules, cycle.currency), cumulative=rules.ballot_type is BallotType.CUMULATIVE,
         already=voting.has_voted(cycle.id, voter), show_mine=show_mine,
         **_total_context(cycle, rules, tally, choices.bad),
     ), status
+
+
+def _idempotency_key() -> str:
+    """The key that makes this ballot's sending count once: kept from the posted form (the
+    review page and a refused ballot send the same one on), new for a freshly shown ballot."""
+    return voting.valid_idempotency_key(request.form.get("idem")) or secrets.token_urlsafe(18)
 
 
 # --- routes ------------------------------------------------------------------------------
@@ -354,7 +360,7 @@ def review(cycle_id: int):
     picked = [(p, choices.points[p.id]) for p in projects if p.id in choices.points]
     return render_template("voting/review.html", cycle=cycle, budget=budget, budgets=budgets, picked=picked,
                            tally=tally, rules=rules, cumulative=rules.ballot_type is BallotType.CUMULATIVE,
-                           already=voting.has_voted(cycle.id, voter))
+                           already=voting.has_voted(cycle.id, voter), idem=_idempotency_key())
 
 
 @bp.post("/cycles/<int:cycle_id>/vote/confirm")
@@ -368,7 +374,8 @@ def confirm(cycle_id: int):
     if choices.bad:
         return _render_ballot(cycle, voter, budget, budgets, rules, projects, choices, status=422)
     try:
-        voting.cast(voter, cycle.id, budget.id, choices.points)
+        voting.cast(voter, cycle.id, budget.id, choices.points,
+                    idempotency_key=voting.valid_idempotency_key(request.form.get("idem")))
     except Refused as exc:
         return _render_ballot(cycle, voter, budget, budgets, rules, projects, choices,
                               shown_refusals=exc.refusals, status=422)

@@ -182,3 +182,55 @@ def tally_command(path, rule, sat, completion, compare_greedy, threshold):
         if compare_greedy:
             described += " --compare-greedy"
     click.echo(json.dumps({"selected": list(outcome.selected), "cost": outcome.cost, "rule": described}))
+
+
+def _database_url() -> str:
+    # The engine's URL, as Flask-SQLAlchemy resolved it (relative SQLite paths included).
+    from ypb.extensions import db
+
+    return db.engine.url.render_as_string(hide_password=False)
+
+
+@ypb_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path):
+    """Write a consistent backup of the database to PATH (safe while the site runs)."""
+    from ypb.services import backup
+
+    try:
+        written = backup.backup(_database_url(), path)
+    except backup.BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"backup written to {written} ({written.stat().st_size} bytes)")
+
+
+@ypb_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace a database that already holds data.")
+def restore_command(path, yes):
+    """Replace the database with the backup at PATH (stop the site first)."""
+    from ypb.extensions import db
+    from ypb.services import backup
+
+    url = _database_url()
+    db.session.remove()
+    db.engine.dispose()  # our own open connections would block or survive the swap
+    try:
+        backup.restore(url, path, overwrite=yes)
+    except backup.BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"restored from {path}; check it with: flask ypb audit verify")
+
+
+@ypb_cli.command("purge")
+def purge_command():
+    """Delete what is no longer needed (voting keys and codes of final votes, old notifications…)."""
+    from ypb.services import purge
+
+    counts = purge.purge()
+    for what, n in counts.items():
+        click.echo(f"{what}: {n}")
+    click.echo("IP addresses: none kept by the app (rate limits live in the limiter's storage, which expires them)")
+    click.echo("sessions: signed cookies in the browser, nothing stored on the server")

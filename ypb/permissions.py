@@ -64,6 +64,7 @@ def _project_team(user, project) -> bool:
 RULES: dict[str, Check] = {
     "site.read": _anyone,
     "account.view": _signed_in,
+    "account.two_factor": _staff,  # staff accounts can add a second factor (TOTP)
     "users.manage": _roles(Role.ADMIN),
     "audit.read": _staff,
     # Budget cycles

@@ -35,3 +35,6 @@ class TallyResult(Base):
     rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     what_if: Mapped[dict[str, Any]] = mapped_column(JSON)
     pb_sha256: Mapped[str] = mapped_column(String(64))
+    # "seq:hash" of the audit chain's head when the results were confirmed (the confirmation's own
+    # entry): a published anchor, so later rewriting of the trail up to it would show.
+    chain_head: Mapped[str | None] = mapped_column(String(80))

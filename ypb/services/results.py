@@ -167,8 +167,10 @@ def _confirm(actor, cycle: Cycle, now: datetime, extra: dict) -> None:
     cycle.results_ratified = True
     cycle.results_ratified_at = now
     cycle.results_ratified_by_id = getattr(actor, "id", None)
-    audit.record(actor, "results.ratify", f"cycle:{cycle.id}",
-                 {**{r.budget.name: r.result.pb_sha256 for r in stored}, **extra})
+    entry = audit.record(actor, "results.ratify", f"cycle:{cycle.id}",
+                         {**{r.budget.name: r.result.pb_sha256 for r in stored}, **extra})
+    for r in stored:
+        r.result.chain_head = f"{entry.seq}:{entry.hash}"
 
 
 def pb_file(cycle: Cycle, budget: Budget) -> str:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-from ypb.web.account import routes  # noqa: E402,F401
+from ypb.web.account import data, routes  # noqa: E402,F401

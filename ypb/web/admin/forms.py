@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ypb.domain.roles import Role
@@ -17,3 +17,7 @@ ROLE_LABELS = {
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
+
+
+class TwoFactorRequirementForm(FlaskForm):
+    required = BooleanField(_l("Require two-step sign-in for secretaries and administrators"))

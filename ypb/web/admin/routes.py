@@ -9,9 +9,9 @@ from ypb.domain.roles import Role
 from ypb.extensions import db
 from ypb.models import User
 from ypb.permissions import require
-from ypb.services import Refused, accounts
+from ypb.services import Refused, accounts, two_factor
 from ypb.web.admin import bp
-from ypb.web.admin.forms import ROLE_LABELS, RoleForm
+from ypb.web.admin.forms import ROLE_LABELS, RoleForm, TwoFactorRequirementForm
 from ypb.web.util import flash_refused
 
 PAGE_SIZE = 50
@@ -24,7 +24,8 @@ def users():
     query = select(User).order_by(User.username)
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", pagination=pagination, role_labels=ROLE_LABELS,
-                           form=RoleForm())
+                           form=RoleForm(),
+                           tfa_form=TwoFactorRequirementForm(formdata=None, required=two_factor.is_required()))
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -43,4 +44,18 @@ def set_role(user_id: int):
     else:
         flash(_("%(name)s is now: %(role)s.", name=user.username,
                 role=ROLE_LABELS[Role(user.role)]), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/two-factor-requirement")
+@require("users.manage")
+def two_factor_requirement():
+    form = TwoFactorRequirementForm()
+    if form.validate_on_submit():
+        required = bool(form.required.data)
+        two_factor.set_required(current_user, required)
+        flash(_("Saved: two-step sign-in is required for staff.") if required
+              else _("Saved: two-step sign-in is optional."), "success")
+    else:
+        flash(_("That did not work. Please try again."), "error")
     return redirect(url_for("admin.users"))

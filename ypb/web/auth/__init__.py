@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from ypb.web.auth import routes  # noqa: E402,F401
+from ypb.web.auth import routes, two_factor  # noqa: E402,F401

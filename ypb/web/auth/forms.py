@@ -60,3 +60,20 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Empty: it exists for its CSRF token (signing out is a POST)."""
+
+
+class CodeForm(FlaskForm):
+    """The code from the authenticator app, or a recovery code."""
+
+    code = StringField(_l("Code"), description=_l("6 digits from your app, or a recovery code."),
+                       validators=[DataRequired(_l("Enter the code."))])
+
+
+class EnableTwoFactorForm(FlaskForm):
+    code = StringField(_l("Code from the app"), validators=[DataRequired(_l("Enter the code."))])
+
+
+class DisableTwoFactorForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    code = StringField(_l("Code"), description=_l("6 digits from your app, or a recovery code."),
+                       validators=[DataRequired(_l("Enter the code."))])

@@ -9,6 +9,7 @@ from ypb.permissions import require
 from ypb.services import Refused, accounts
 from ypb.web.auth import bp
 from ypb.web.auth.forms import LoginForm, LogoutForm, SignUpForm
+from ypb.web.auth.two_factor import begin_half_login
 from ypb.web.util import attach_refused, flash_refused, safe_next
 
 
@@ -66,6 +67,9 @@ def login():
         if user is None:
             # One message for both cases, so the form does not reveal which usernames exist.
             form.password.errors = [_("The username or password is not right.")]
+        elif user.two_factor_enabled:
+            begin_half_login(user, form.remember.data, request.args.get("next"))
+            return redirect(url_for("auth.login_code"))
         else:
             _start_session(user, remember=form.remember.data)
             flash(_("You are signed in."), "success")

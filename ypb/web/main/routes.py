@@ -47,3 +47,11 @@ def set_language():
         if current_user.is_authenticated:
             preferences.set_locale(current_user, lang)
     return response
+
+
+@bp.get("/privacy")
+@require("site.read")
+def privacy():
+    from ypb.services import purge
+
+    return render_template("main/privacy.html", notification_days=purge.NOTIFICATION_DAYS)

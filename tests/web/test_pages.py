@@ -94,3 +94,11 @@ def test_language_switch_keeps_the_page_and_is_remembered(app, users):
     assert "ypb_lang=en" in response.headers["Set-Cookie"]
     evil = post_form(client, "/language", {"lang": "en", "next": "//evil.example"}, token_from="/")
     assert evil.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("path", ["/council/meetings", "/calendar"])
+def test_a_page_stylesheet_is_in_the_body_where_a_boosted_link_swaps_it_in(app, path):
+    # htmx swaps only the body on a boosted navigation: a stylesheet in the head would be lost.
+    html = app.test_client().get(path).get_data(as_text=True)
+    body = html.split("<body", 1)[1]
+    assert re.search(r'<link rel="stylesheet" href="/static/css/(meetings|calendar)\.[0-9a-f]{10}\.css">', body)

@@ -54,6 +54,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Stated on every app: Flask-Limiter's one shared limiter otherwise keeps the last app's choice.
+    RATELIMIT_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;100 per day"
     RATELIMIT_SIGNUP = "5 per minute;50 per day"
     RATELIMIT_COMMENT = "10 per minute;200 per day"

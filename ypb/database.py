@@ -7,6 +7,8 @@ write, so two writers never both hold a read snapshot and then deadlock on upgra
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -54,3 +56,18 @@ def begin_write() -> None:
             raise RuntimeError("begin_write() called after changes were made in a read transaction")
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+def database_now() -> datetime:
+    """The database's own clock (UTC), read now, not at the transaction's start.
+
+    Deadlines that many workers enforce (the close of a vote) are judged by this one clock,
+    not by each worker's. SQLite's clock is its host's, read through SQLite itself.
+    """
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        value = conn.exec_driver_sql("SELECT clock_timestamp()").scalar_one()
+    else:
+        value = datetime.fromisoformat(conn.exec_driver_sql(
+            "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')").scalar_one())
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

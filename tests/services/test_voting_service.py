@@ -30,6 +30,7 @@ from tests.services import (
     to_review,
     user,
 )
+from ypb.database import database_now
 from ypb.domain.ballot import BallotType
 from ypb.domain.cycle import Phase
 from ypb.extensions import db
@@ -44,6 +45,7 @@ from ypb.models import (
     VotingCode,
     VotingKey,
 )
+from ypb.models.voting import VoteReceipt
 from ypb.services import cycles, review, voting
 from ypb.services.voting import BallotSettings, Voter
 
@@ -287,6 +289,36 @@ def test_voting_ends_at_voting_end(w):
 
     assert codes(exc) == ["vote.closed"]
     assert [choices_of(x) for x in ballots_of(cycle_id, youth(w))] == [{a: 1}]
+
+
+def test_without_a_time_the_close_is_judged_by_the_database_clock(w, monkeypatch):
+    """A worker whose own clock runs an hour slow still cannot store a ballot after the close:
+    the database's clock decides."""
+    cycle_id, (a, _b, _c) = w["cycle_voting"], w["ballot_projects"]
+    real_now = database_now()
+    db.session.execute(update(Cycle).where(Cycle.id == cycle_id).values(voting_end=real_now - timedelta(minutes=1)))
+    db.session.commit()
+    monkeypatch.setattr("ypb.services.voting.utcnow", lambda: real_now - timedelta(hours=1))
+    monkeypatch.setattr("ypb.models.base.utcnow", lambda: real_now - timedelta(hours=1))
+
+    exc = refused(voting.cast, youth(w), cycle_id, None, {a: 1})
+
+    assert codes(exc) == ["vote.closed"]
+    assert count(Ballot) == 0 and count(Participation) == 0
+
+
+def test_a_ballot_whose_transaction_runs_past_the_close_is_not_stored(w, monkeypatch):
+    """Open when the cycle row was locked, closed by the time of the commit: refused, and
+    nothing of it (ballot, participation, receipt) stays."""
+    cycle_id, (a, _b, _c) = w["cycle_voting"], w["ballot_projects"]
+    end = db.session.get(Cycle, cycle_id).voting_end
+    readings = iter([end - timedelta(milliseconds=5), end])
+    monkeypatch.setattr("ypb.services.voting.database_now", lambda: next(readings))
+
+    exc = refused(voting.cast, youth(w), cycle_id, None, {a: 1}, idempotency_key="k" * 20)
+
+    assert codes(exc) == ["vote.closed"]
+    assert count(Ballot) == 0 and count(Participation) == 0 and count(VoteReceipt) == 0
 
 
 @pytest.mark.parametrize(("fields", "expected"), [

@@ -29,7 +29,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from ypb.database import begin_write
+from ypb.database import begin_write, database_now
 from ypb.domain import codes as code_rules
 from ypb.domain import cycle as phase_rules
 from ypb.domain.ballot import BallotRules, BallotType, ballot_refusals, rules_refusals, running_total
@@ -504,12 +504,18 @@ def cast(voter: Voter, cycle_id: int, budget_id: int | None, choices: dict[int, 
     With an idempotency key (one per ballot page shown), a request repeated with the same
     key returns the first one's receipt and changes nothing, even after later ballots of
     the same voter or the close of the vote: a retried "A" must not undo a newer "B".
+
+    Without `now`, the close is judged by the database's clock, the one clock all workers
+    share: read once the cycle row is locked, and again just before the commit, so a ballot
+    whose transaction ran past the close is refused and nothing of it is stored.
     """
-    now = now or utcnow()
+    by_database_clock = now is None
     begin_write()
     cycle = _locked_cycle(cycle_id)
     if cycle is None:
         raise refuse("cycle.missing", N_("There is no such budget cycle."))
+    if by_database_clock:
+        now = database_now()
     if (key_row := _key_row(cycle.id)) is not None and key_row.key is None:
         raise _sealed()
     key_hash = None
@@ -566,6 +572,9 @@ def cast(voter: Voter, cycle_id: int, budget_id: int | None, choices: dict[int, 
         db.session.execute(VoteReceipt.__table__.update().where(
             VoteReceipt.cycle_id == cycle.id, VoteReceipt.key_hash == key_hash).values(
             budget_id=receipt.budget_id, picks=receipt.picks, version=receipt.version))
+    if by_database_clock:
+        db.session.flush()
+        _voting_open(cycle, database_now())
     db.session.commit()
     return receipt
 

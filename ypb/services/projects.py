@@ -99,14 +99,16 @@ def _create(cycle_id: int, wanted: list[int]) -> None:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _project(project_id: int) -> FundedProject:
+def get_or_refuse(project_id: int) -> FundedProject:
+    """The funded project, or a translated refusal when there is none (for services about it)."""
     project = db.session.get(FundedProject, project_id)
     if project is None:
         raise refuse("projects.not_found", N_("That project does not exist."))
     return project
 
 
-def _refuse(refusals) -> None:
+def raise_refusals(refusals) -> None:
+    """Raise the domain's refusals, if any, naming the first form field one of them points at."""
     if refusals:
         raise Refused(*refusals, field=next((r.params["field"] for r in refusals if "field" in r.params), None))
 
@@ -144,8 +146,8 @@ def update_status(actor, project_id: int, status: str, progress: int, budget_spe
                   now: datetime | None = None) -> FundedProject:
     begin_write()
     now = now or utcnow()
-    project = _project(project_id)
-    _refuse(rules.status_refusals(project.status, status, progress, budget_spent))
+    project = get_or_refuse(project_id)
+    raise_refusals(rules.status_refusals(project.status, status, progress, budget_spent))
     before = {"status": project.status, "progress": project.progress, "budget_spent": project.budget_spent}
     if status != project.status:
         project.status_changed_at = now
@@ -163,10 +165,10 @@ def update_status(actor, project_id: int, status: str, progress: int, budget_spe
 def add_milestone(actor, project_id: int, title: str, day: date | None, now: datetime | None = None
                   ) -> ProjectMilestone:
     begin_write()
-    project = _project(project_id)
+    project = get_or_refuse(project_id)
     if project.status_enum in rules.FINAL:
-        _refuse(rules.status_refusals(project.status, project.status, project.progress, project.budget_spent))
-    _refuse(rules.milestone_refusals(title, day))
+        raise_refusals(rules.status_refusals(project.status, project.status, project.progress, project.budget_spent))
+    raise_refusals(rules.milestone_refusals(title, day))
     milestone = ProjectMilestone(project_id=project.id, title=title.strip(), day=day, done=False, evidence="",
                                  created_at=now or utcnow())
     db.session.add(milestone)
@@ -184,11 +186,11 @@ def complete_milestone(actor, project_id: int, milestone_id: int, evidence: str 
                        now: datetime | None = None) -> ProjectMilestone:
     begin_write()
     now = now or utcnow()
-    project = _project(project_id)
+    project = get_or_refuse(project_id)
     milestone = db.session.get(ProjectMilestone, milestone_id)
     if milestone is None or milestone.project_id != project.id:
         raise refuse("projects.no_milestone", N_("That milestone does not exist."))
-    _refuse(rules.completion_refusals(project.status, milestone.done, evidence))
+    raise_refusals(rules.completion_refusals(project.status, milestone.done, evidence))
     milestone.done, milestone.done_at, milestone.evidence = True, now, (evidence or "").strip()
     project.updated_at = now
     audit.record(actor, "project.milestone_done", f"project:{project.id}",
@@ -204,8 +206,8 @@ def change_terms(actor, project_id: int, changes: dict, reason: str, material: b
     """Record a change of terms with its reason; a material one needs a published decision."""
     begin_write()
     now = now or utcnow()
-    project = _project(project_id)
-    _refuse(rules.terms_refusals(project.status, _terms(project), changes, reason, material, decision_id,
+    project = get_or_refuse(project_id)
+    raise_refusals(rules.terms_refusals(project.status, _terms(project), changes, reason, material, decision_id,
                                  project.budget_spent))
     decision = db.session.get(Decision, decision_id) if decision_id is not None else None
     if decision_id is not None and decision is None:

@@ -23,9 +23,9 @@ from ypb.domain import surveys as rules
 from ypb.domain.messages import N_, Refusal
 from ypb.extensions import db
 from ypb.models.base import utcnow
-from ypb.models.project import FundedProject
 from ypb.models.survey import Survey, SurveyAnswer
 from ypb.services import Refused, audit, refuse, use_case
+from ypb.services.projects import get_or_refuse, raise_refusals
 
 TOKEN_BYTES = 24  # 32 characters in the link: unguessable, and still short enough for a QR code
 
@@ -99,25 +99,13 @@ def _counts(survey_id: int) -> dict[int, int]:
 # --- the secretary ---------------------------------------------------------------------------
 
 
-def _project(project_id: int) -> FundedProject:
-    project = db.session.get(FundedProject, project_id)
-    if project is None:
-        raise refuse("projects.not_found", N_("That project does not exist."))
-    return project
-
-
-def _refuse(refusals) -> None:
-    if refusals:
-        raise Refused(*refusals, field=next((r.params["field"] for r in refusals if "field" in r.params), None))
-
-
 @use_case
 def open_survey(actor, project_id: int, now: datetime | None = None) -> Survey:
     begin_write()
     now = now or utcnow()
-    project = _project(project_id)
+    project = get_or_refuse(project_id)
     survey = for_project(project.id)
-    _refuse(rules.open_refusals(project.status, survey.state if survey else None))
+    raise_refusals(rules.open_refusals(project.status, survey.state if survey else None))
     survey = Survey(project_id=project.id, token=secrets.token_urlsafe(TOKEN_BYTES), key=secrets.token_bytes(32),
                     state=rules.SurveyState.OPEN.value, opened_at=now)
     db.session.add(survey)
@@ -137,11 +125,11 @@ def open_survey(actor, project_id: int, now: datetime | None = None) -> Survey:
 def close_survey(actor, project_id: int, now: datetime | None = None) -> Survey:
     begin_write()
     now = now or utcnow()
-    project = _project(project_id)
+    project = get_or_refuse(project_id)
     survey = for_project(project.id)
     if survey is None:
         raise Refused(*rules.close_refusals(None))
-    _refuse(rules.close_refusals(survey.state))
+    raise_refusals(rules.close_refusals(survey.state))
     survey.state, survey.closed_at = rules.SurveyState.CLOSED.value, now
     survey.key = None  # from now on no cookie can be matched to an answer
     distribution = rules.distribution(_counts(survey.id))
@@ -166,7 +154,7 @@ def answer(survey_id: int, nonce: str | None, rating, comment: str | None, today
     survey = db.session.get(Survey, survey_id)
     if survey is None:
         raise refuse("surveys.not_found", N_("That survey does not exist."))
-    _refuse(rules.answer_refusals(survey.state, rating, comment))
+    raise_refusals(rules.answer_refusals(survey.state, rating, comment))
     if not nonce or survey.key is None:
         raise refuse("surveys.no_session",
                      N_("Your answer could not be matched to the survey page. Open the survey again and answer "

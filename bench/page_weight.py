@@ -31,12 +31,12 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.voting_cycle import PASSWORD, make_voting_cycle  # noqa: E402
 from ypb import create_app  # noqa: E402
 from ypb.config import TestConfig  # noqa: E402
 from ypb.extensions import db  # noqa: E402
@@ -45,8 +45,6 @@ CHROMIUM = Path(os.environ.get("YPB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 360, "height": 740}
-PASSWORD = "correct horse battery"  # noqa: S105 (throwaway bench account)
-BUDGET = 5_000_000  # minor units
 MAX_BYTES, MAX_REQUESTS, MAX_INTERACTIVE_MS = 60_000, 12, 3000
 SLOW = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -76,50 +74,27 @@ class Words:
 
 
 def make_cycle(app, projects: int, rng: random.Random) -> int:
-    """A cycle in voting with `projects` approved projects, made through the services."""
-    from ypb.domain.ballot import BallotType
-    from ypb.domain.cycle import Phase, Schedule
-    from ypb.domain.roles import Role
-    from ypb.models.base import utcnow
-    from ypb.services import accounts, cycles, proposals, review, voting
-    from ypb.services.cycles import CycleInput
+    """A cycle in voting with `projects` approved projects of realistic length, and a voter."""
+    from ypb.services import accounts
     from ypb.services.proposals import ProposalInput
 
     words = Words(rng)
-    now, day = utcnow(), timedelta(days=1)
-    start = now - 50 * day
-    with app.app_context():
-        secretary = accounts.create_account(username="bench-secretary", display_name="Secretary",
-                                            password=PASSWORD, birth_year=1985, resident=True,
-                                            role=Role.SECRETARY, actor="bench")
-        author = accounts.create_account(username="bench-author", display_name="Author", password=PASSWORD,
-                                         birth_year=2008, resident=True, actor="bench")
-        schedule = Schedule(proposals_end=start + 14 * day, feedback_end=start + 40 * day,
-                            review_end=start + 50 * day, voting_end=start + 60 * day,
-                            results_end=start + 67 * day)
-        cycle_id = cycles.create(secretary, CycleInput(
-            title="Youth budget 2027", description="Ideas for our town.", budget_total=BUDGET, currency="EUR",
-            min_age=13, max_age=29, residency_required=True, contact_id=secretary.id, feedback_days=7,
-            categories=["Sport", "Culture", "Nature", "School"], schedule=schedule), now=start).id
-        categories = [c.id for c in cycles.get(cycle_id).categories]
-        cycles.advance(secretary, cycle_id, Phase.PROPOSALS, now=start)
-        costs = {}
+
+    def proposals_for(categories: list[int]) -> list[ProposalInput]:
+        made = []
         for _ in range(projects):
             cost = rng.randrange(100_000, 1_000_000, 10_000)
             description = "\n\n".join([words.text(rng.randint(200, 400)),
                                        "\n".join(f"- {words.sentence(3, 7)}" for _ in range(rng.randint(2, 4))),
                                        words.text(rng.randint(100, 300))])
-            pid = proposals.create(author, cycle_id, ProposalInput(
+            made.append(ProposalInput(
                 title=words.sentence(2, 6)[:-1], summary=words.text(rng.randint(120, 260)),
-                description=description, estimated_cost=cost, category_id=rng.choice(categories)),
-                submit=True, now=start + day).id
-            costs[pid] = cost
-        cycles.advance(secretary, cycle_id, Phase.FEEDBACK, now=start + 2 * day)
-        cycles.advance(secretary, cycle_id, Phase.REVIEW, now=now - 9 * day)
-        for pid, cost in costs.items():
-            review.decide(secretary, pid, review.Decision.APPROVE, final_cost=cost, now=now - 8 * day)
-        voting.save_settings(secretary, cycle_id, voting.BallotSettings(BallotType.KNAPSACK, min_choices=1))
-        cycles.advance(secretary, cycle_id, Phase.VOTING, now=now - 5 * day)
+                description=description, estimated_cost=cost, category_id=rng.choice(categories)))
+        return made
+
+    with app.app_context():
+        cycle_id, _costs = make_voting_cycle("Youth budget 2027", "Ideas for our town.",
+                                             ["Sport", "Culture", "Nature", "School"], proposals_for)
         accounts.create_account(username="bench-voter", display_name="Voter", password=PASSWORD,
                                 birth_year=2009, resident=True, actor="bench")
     return cycle_id

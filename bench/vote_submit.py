@@ -31,17 +31,15 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.voting_cycle import BUDGET, PASSWORD, make_voting_cycle  # noqa: E402
 from ypb import create_app  # noqa: E402
 from ypb.config import TestConfig, normalise_database_url  # noqa: E402
 from ypb.extensions import db  # noqa: E402
 
-PASSWORD = "correct horse battery"  # noqa: S105 (throwaway bench accounts)
-BUDGET = 5_000_000  # minor units
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -66,46 +64,16 @@ def build_app(url: str):
 
 
 def make_cycle(app, projects: int, rng: random.Random) -> tuple[int, dict[int, int]]:
-    """A cycle in voting, made the way people make one, with `projects` approved projects."""
-    from ypb.domain.ballot import BallotType
-    from ypb.domain.cycle import Phase, Schedule
-    from ypb.domain.roles import Role
-    from ypb.models.base import utcnow
-    from ypb.services import accounts, cycles, proposals, review, voting
-    from ypb.services.cycles import CycleInput
+    """A cycle in voting with `projects` approved projects: (its id, cost by project id)."""
     from ypb.services.proposals import ProposalInput
 
-    now, day = utcnow(), timedelta(days=1)
-    start = now - 50 * day
+    def proposals_for(_categories: list[int]) -> list[ProposalInput]:
+        return [ProposalInput(title=f"Project {n}", summary=f"Project {n} for everyone.",
+                              estimated_cost=rng.randrange(100_000, 1_000_000, 10_000))
+                for n in range(1, projects + 1)]
+
     with app.app_context():
-        secretary = accounts.create_account(username="bench-secretary", display_name="Secretary",
-                                            password=PASSWORD, birth_year=1985, resident=True,
-                                            role=Role.SECRETARY, actor="bench")
-        author = accounts.create_account(username="bench-author", display_name="Author", password=PASSWORD,
-                                         birth_year=2008, resident=True, actor="bench")
-        schedule = Schedule(proposals_end=start + 14 * day, feedback_end=start + 40 * day,
-                            review_end=start + 50 * day, voting_end=start + 60 * day,
-                            results_end=start + 67 * day)
-        cycle = cycles.create(secretary, CycleInput(
-            title="Bench budget", description="Timing ballots.", budget_total=BUDGET, currency="EUR",
-            min_age=13, max_age=29, residency_required=True, contact_id=secretary.id, feedback_days=7,
-            categories=["Sport", "Culture"], schedule=schedule), now=start)
-        cycle_id = cycle.id
-        cycles.advance(secretary, cycle_id, Phase.PROPOSALS, now=start)
-        costs = {}
-        for n in range(1, projects + 1):
-            cost = rng.randrange(100_000, 1_000_000, 10_000)
-            pid = proposals.create(author, cycle_id, ProposalInput(
-                title=f"Project {n}", summary=f"Project {n} for everyone.", estimated_cost=cost),
-                submit=True, now=start + day).id
-            costs[pid] = cost
-        cycles.advance(secretary, cycle_id, Phase.FEEDBACK, now=start + 2 * day)
-        cycles.advance(secretary, cycle_id, Phase.REVIEW, now=now - 9 * day)
-        for pid, cost in costs.items():
-            review.decide(secretary, pid, review.Decision.APPROVE, final_cost=cost, now=now - 8 * day)
-        voting.save_settings(secretary, cycle_id, voting.BallotSettings(BallotType.KNAPSACK, min_choices=1))
-        cycles.advance(secretary, cycle_id, Phase.VOTING, now=now - 5 * day)
-    return cycle_id, costs
+        return make_voting_cycle("Bench budget", "Timing ballots.", ["Sport", "Culture"], proposals_for)
 
 
 def make_voters(app, prefix: str, count: int) -> list[int]:

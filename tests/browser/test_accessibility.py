@@ -18,7 +18,6 @@ JavaScript page without the page's own scripts, for axe to read.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
@@ -26,7 +25,6 @@ from urllib.request import urlopen
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from tests.browser.conftest import PHONE, PageProblems
 from tests.conftest import _voting_cycle, cycle_input
@@ -144,16 +142,6 @@ def live_app(tmp_path_factory):
             "meetings": list(db.session.scalars(select(Meeting.id).order_by(Meeting.id))),
         }
     return app
-
-
-@pytest.fixture(scope="module")
-def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")

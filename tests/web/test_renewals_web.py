@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import cycle_input, post_form, sign_in
+from tests.conftest import post_form, sign_in
 from tests.services.test_projects_service import funded_cycle
+from tests.services.test_renewals_service import open_cycle
 from ypb.domain.cycle import Phase
 from ypb.domain.kpis import Kpis
 from ypb.extensions import db
@@ -33,14 +34,6 @@ def text(response) -> str:
 
 def squash(page: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-
-
-def open_cycle(secretary: User, years: int = 2, title: str = "Next year's budget") -> int:
-    now = utcnow()
-    cycle_id = cycles.create(secretary, cycle_input(secretary.id, now - DAY, title=title, renewal_max_years=years),
-                             now=now - DAY).id
-    cycles.advance(secretary, cycle_id, Phase.PROPOSALS, now=now - DAY)
-    return cycle_id
 
 
 @pytest.fixture

@@ -40,6 +40,31 @@ def create_user(username, display_name, role, birth_year, email, password):
     click.echo(f"created {user.role} {user.username} (id {user.id})")
 
 
+@ypb_cli.command("reset-2fa")
+@click.argument("username")
+def reset_two_factor(username):
+    """Turn off USERNAME's two-step sign-in (lost phone and recovery codes), signing them out.
+
+    Check who is asking before you run it; the audit trail records it. With the requirement
+    on, they set up a new second factor at their next sign-in.
+    """
+    from sqlalchemy import select
+
+    from ypb.extensions import db
+    from ypb.models import User
+    from ypb.services import two_factor
+
+    user_id = db.session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        click.echo(f"error: there is no account {username!r}", err=True)
+        sys.exit(2)
+    try:
+        two_factor.reset("cli", user_id)
+    except Refused as exc:
+        _fail(exc)
+    click.echo(f"two-step sign-in turned off for {username}; they are signed out everywhere")
+
+
 @ypb_cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
 @click.option("--force", is_flag=True, help="Allow it with YPB_ENV=production.")

@@ -212,3 +212,69 @@ def test_disable_needs_password_and_code(app, enrolled):
 
 def test_youth_cannot_open_enrolment(client_for):
     assert client_for("youth").get("/two-factor").status_code == 403
+
+
+def test_admin_turns_off_a_lost_second_factor_after_confirming(app, users, enrolled, secretary):
+    from sqlalchemy import select
+
+    from ypb.extensions import db
+    from ypb.models import AuditEntry
+
+    _secret, codes = enrolled
+    phone = app.test_client()  # sec-user, signed in before losing the phone
+    password_step(phone)
+    post_form(phone, "/login/code", {"code": codes[0]}, token_from="/login/code")
+    assert signed_in(phone)
+    admin = app.test_client()
+    password_step(admin, "admin-user")
+    listing = admin.get("/admin/users").get_data(as_text=True)
+    assert f"/admin/users/{secretary}/two-factor-reset" in listing
+    assert "/two-factor-reset" not in listing.replace(f"/admin/users/{secretary}/two-factor-reset", ""), \
+        "only accounts with a second factor offer the reset"
+
+    unconfirmed = post_form(admin, f"/admin/users/{secretary}/two-factor-reset", {}, token_from="/admin/users")
+    assert unconfirmed.status_code == 302
+    assert "Tick the box" in admin.get("/admin/users").get_data(as_text=True)
+    assert password_step(app.test_client()).headers["Location"] == "/login/code", "still on"
+
+    done = post_form(admin, f"/admin/users/{secretary}/two-factor-reset", {"confirm": "y"},
+                     token_from="/admin/users")
+    assert done.status_code == 302
+    assert "Two-step sign-in is off for sec-user" in admin.get("/admin/users").get_data(as_text=True)
+    assert not signed_in(phone), "signed out everywhere"
+    fresh = app.test_client()
+    assert password_step(fresh).headers["Location"] == "/"
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "2fa.reset")).one()
+        assert (entry.subject, entry.actor) == (f"user:{secretary}", f"user:{users['admin']}")
+
+
+def test_nobody_resets_their_own_second_factor_from_the_web(app, users):
+    from ypb.extensions import db
+    from ypb.models import User
+    from ypb.services import two_factor
+
+    admin = app.test_client()
+    password_step(admin, "admin-user")
+    _secret, _codes = enrol(admin)
+    admin_id = users["admin"]
+    listing = admin.get("/admin/users").get_data(as_text=True)
+    assert f"/admin/users/{admin_id}/two-factor-reset" not in listing
+    post_form(admin, f"/admin/users/{admin_id}/two-factor-reset", {"confirm": "y"}, token_from="/admin/users")
+    assert "cannot reset your own" in admin.get("/admin/users").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, admin_id).two_factor_enabled
+        assert two_factor.recovery_codes_left(admin_id) == 10
+
+
+def test_the_command_line_resets_the_last_administrators_second_factor(app, users, enrolled, secretary):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["ypb", "reset-2fa", "sec-user"])
+    assert result.exit_code == 0, result.output
+    assert "turned off for sec-user" in result.output
+    assert password_step(app.test_client()).headers["Location"] == "/"
+
+    again = runner.invoke(args=["ypb", "reset-2fa", "sec-user"])
+    assert again.exit_code == 2 and "already off" in again.output
+    missing = runner.invoke(args=["ypb", "reset-2fa", "nobody-here"])
+    assert missing.exit_code == 2 and "no account 'nobody-here'" in missing.output

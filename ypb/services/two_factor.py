@@ -28,7 +28,7 @@ from ypb.domain.messages import N_
 from ypb.domain.roles import Role
 from ypb.extensions import db
 from ypb.models import User
-from ypb.models.account import RecoveryCode, SiteSetting
+from ypb.models.account import RecoveryCode, SiteSetting, new_session_token
 from ypb.models.base import utcnow
 from ypb.passwords import verify_password
 from ypb.services import audit, refuse, use_case
@@ -162,6 +162,32 @@ def disable(user_id: int, password: str, code: str, now: datetime | None = None)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     audit.record(user, "2fa.disable", f"user:{user.id}", {"with": how})
     db.session.commit()
+
+
+@use_case
+def reset(actor, user_id: int) -> User:
+    """An administrator turns off the second factor of someone who lost their phone and their
+    recovery codes (after checking who is asking, outside the platform). The account is signed
+    out everywhere, and enrols again at the next sign-in when staff must have a second factor.
+    `actor` is the administrator, or "cli" for the command line (the last administrator's way
+    back in). Nobody resets their own from the web: they turn it off with a code instead."""
+    begin_write()
+    user = db.session.get(User, user_id, with_for_update=True)
+    if user is None:
+        raise refuse("no_user", N_("There is no such account."))
+    if isinstance(actor, User) and actor.id == user.id:
+        raise refuse("2fa.own_reset", N_("You cannot reset your own two-step sign-in: turn it off with a code "
+                                         "on your account page, or ask another administrator."))
+    if not user.two_factor_enabled:
+        raise refuse("2fa.already_off", N_("Two-step sign-in is already off."))
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    user.session_token = new_session_token()  # signs out every device
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    audit.record(actor, "2fa.reset", f"user:{user.id}")
+    db.session.commit()
+    return user
 
 
 # --- signing in --------------------------------------------------------------------------

@@ -15,4 +15,6 @@ ENTRIES = {
     ("auth.two_factor_disable", "POST"): ("/two-factor/disable", {}, only(STAFF, SEE_OTHER)),
     ("admin.two_factor_requirement", "POST"): ("/admin/two-factor-requirement", {},
                                                only(["admin"], REDIRECT)),
+    # Without the confirmation box ticked nothing changes: back to the list.
+    ("admin.two_factor_reset", "POST"): ("/admin/users/{youth}/two-factor-reset", {}, only(["admin"], REDIRECT)),
 }

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
 
 from ypb.domain.roles import Role
 
@@ -21,3 +22,8 @@ class RoleForm(FlaskForm):
 
 class TwoFactorRequirementForm(FlaskForm):
     required = BooleanField(_l("Require two-step sign-in for secretaries and administrators"))
+
+
+class TwoFactorResetForm(FlaskForm):
+    confirm = BooleanField(_l("I checked who is asking (in person or by a known phone number)"),
+                           validators=[DataRequired()])

@@ -11,7 +11,7 @@ from ypb.models import User
 from ypb.permissions import require
 from ypb.services import Refused, accounts, two_factor
 from ypb.web.admin import bp
-from ypb.web.admin.forms import ROLE_LABELS, RoleForm, TwoFactorRequirementForm
+from ypb.web.admin.forms import ROLE_LABELS, RoleForm, TwoFactorRequirementForm, TwoFactorResetForm
 from ypb.web.util import flash_refused
 
 PAGE_SIZE = 50
@@ -24,7 +24,7 @@ def users():
     query = select(User).order_by(User.username)
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", pagination=pagination, role_labels=ROLE_LABELS,
-                           form=RoleForm(),
+                           form=RoleForm(), reset_form=TwoFactorResetForm(),
                            tfa_form=TwoFactorRequirementForm(formdata=None, required=two_factor.is_required()))
 
 
@@ -58,4 +58,23 @@ def two_factor_requirement():
               else _("Saved: two-step sign-in is optional."), "success")
     else:
         flash(_("That did not work. Please try again."), "error")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/two-factor-reset")
+@require("users.manage")
+def two_factor_reset(user_id: int):
+    form = TwoFactorResetForm()
+    if db.session.get(User, user_id) is None:
+        abort(404)
+    if not form.validate_on_submit():
+        flash(_("Tick the box to confirm that you checked who is asking."), "error")
+        return redirect(url_for("admin.users"))
+    try:
+        user = two_factor.reset(current_user, user_id)
+    except Refused as exc:
+        flash_refused(exc)
+    else:
+        flash(_("Two-step sign-in is off for %(name)s, who is now signed out everywhere.", name=user.username),
+              "success")
     return redirect(url_for("admin.users"))

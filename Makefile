@@ -56,7 +56,7 @@ export FILL_ENGLISH
 # Extract every message into translations/messages.pot, merge it into each catalog, compile them.
 # New messages arrive empty in every catalog (the translation test then says which); none is guessed.
 translations: $(VENV)/.dev
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --project ypb -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --project ypb -o translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python -c "$$FILL_ENGLISH"
 	$(BIN)/pybabel compile -d translations --statistics

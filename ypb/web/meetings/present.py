@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import format_date, format_percent
+from flask_babel import format_date, format_percent, lazy_pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,7 +37,9 @@ from ypb.services import meetings as meeting_service
 from ypb.services import proposals as proposal_service
 from ypb.web.i18n import format_when
 
-STATUS_LABELS = {"scheduled": N_("Scheduled"), "held": N_("Held"), "cancelled": N_("Cancelled")}
+# "Cancelled" and the others agree with "meeting" in languages with grammatical gender.
+STATUS_LABELS = {"scheduled": lazy_pgettext("meeting", "Scheduled"), "held": lazy_pgettext("meeting", "Held"),
+                 "cancelled": lazy_pgettext("meeting", "Cancelled")}
 KIND_LABELS = {"information": N_("For information"), "discussion": N_("For discussion"),
                "decision": N_("For decision")}
 # The order the secretary meets them in: most members are there.
@@ -56,7 +58,7 @@ def side_heading(side: str) -> str:
 
 
 def status_label(status: str) -> str:
-    return _(STATUS_LABELS[status])
+    return str(STATUS_LABELS[status])
 
 
 def kind_label(kind: str) -> str:

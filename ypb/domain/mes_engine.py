@@ -134,6 +134,8 @@ class RunResult:
     # With `track`: by how much every voter's share may grow with every decision of the run
     # staying the same (so the same projects, in the same order); 0.0 when not tracked.
     horizon: float = 0.0
+    # False when a `fit_budget` verdict ended the run early: `order` is then only its beginning.
+    complete: bool = True
 
 
 _CLOSE = object()
@@ -318,10 +320,16 @@ class _ExactReplay:
             self.class_of[t] = new
 
 
-def run(profile: Profile, share: Fraction, track: bool = False) -> RunResult:
+def run(profile: Profile, share: Fraction, track: bool = False, fit_budget: int | None = None) -> RunResult:
     """One MES run in which every voter starts with `share` (no completion).
 
     With `track`, also how far the share may grow with the same outcome (`RunResult.horizon`).
+
+    With `fit_budget` (add1 only needs to know whether the outcome fits), the run may stop as
+    soon as the answer is certain, returning an incomplete result: when what it selected already
+    costs more, or when, once some candidate has dropped out (so the run cannot end with every
+    supported project in, which add1 treats apart), even all the candidates left would not go
+    over. Both are sums of integer costs: exact.
     """
     money = np.full(profile.type_count, float(share))
     slope = np.ones(profile.type_count) if track else None
@@ -339,6 +347,11 @@ def run(profile: Profile, share: Fraction, track: bool = False) -> RunResult:
         else:
             heap.append((cost / profile.total_utility[p], ids[p], p, 0.0))
     heapq.heapify(heap)
+    verdict = fit_budget is not None and not track
+    if verdict:
+        alive_cost = sum(profile.costs[entry[2]] for entry in heap)
+        spent = 0
+        dropped = False
 
     def exact() -> _ExactReplay:
         nonlocal replay, exact_calls, horizon
@@ -366,6 +379,9 @@ def run(profile: Profile, share: Fraction, track: bool = False) -> RunResult:
                 horizon = 0.0  # affordable only just (or not): do not extrapolate this run
                 exact_rho = exact().rho(p)
                 if exact_rho is None:
+                    if verdict:
+                        alive_cost -= profile.costs[p]
+                        dropped = True
                     continue
                 rho = float(exact_rho)
             if rho is None:
@@ -374,6 +390,9 @@ def run(profile: Profile, share: Fraction, track: bool = False) -> RunResult:
                     if left_slope > 0:  # richer supporters could afford it after all
                         gap = profile.costs[p] - float(np.dot(profile.counts[p], money[profile.types[p]]))
                         horizon = min(horizon, gap / left_slope)
+                if verdict:
+                    alive_cost -= profile.costs[p]
+                    dropped = True
                 continue  # its supporters cannot pay, and they only get poorer
             d_rho = 0.0
             if track and horizon > 0:
@@ -418,4 +437,9 @@ def run(profile: Profile, share: Fraction, track: bool = False) -> RunResult:
         # Those who cannot pay ρ × satisfaction pay all they have (m > x implies m - x > 0 in floats).
         money[idx] = np.maximum(left, 0.0)
         order.append(p)
+        if verdict:
+            spent += profile.costs[p]
+            alive_cost -= profile.costs[p]
+            if spent > fit_budget or (dropped and spent + alive_cost <= fit_budget):
+                return RunResult(tuple(order), money, exact_calls, complete=False)
     return RunResult(tuple(order), money, exact_calls, float(horizon) if track else 0.0)

@@ -181,8 +181,10 @@ def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop
     """
     costs = profile.costs
     candidates = [p for p in range(len(costs)) if profile.total_utility[p] and costs[p] > 0]
-    kept: RunResult | None = None
-    kept_step = kept_at = 0
+    kept: RunResult | None = None  # the last complete run that fits
+    kept_at: int | None = None  # its step
+    kept_step = 0  # the last step known to fit (its run may have stopped at the verdict)
+    fitted = False
     step = 0
     runs = 0
     track = True
@@ -193,17 +195,20 @@ def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop
     # every supported project: the outcome either no longer fits or is exhaustive.
     limit = None if exhaustive_stop else instance.budget
     while limit is None or step <= limit:
-        result = run(profile, share + step, track=track)
+        # Untracked runs only need the verdict "fits or not" (the exhaustive stop needs the outcome).
+        result = run(profile, share + step, track=track, fit_budget=None if exhaustive_stop else instance.budget)
         runs += 1
         cost = sum(costs[p] for p in result.order)
         if cost > instance.budget:
             break
-        kept, kept_step, kept_at = result, step, step
-        chosen = set(result.order)
-        if len(chosen) >= len(candidates) and all(p in chosen for p in candidates):
-            break  # every supported project is in: richer voters select them all again, it can only repeat
-        if exhaustive_stop and all(p in chosen or cost + costs[p] > instance.budget for p in candidates):
-            break
+        fitted, kept_step = True, step
+        if result.complete:
+            kept, kept_at = result, step
+            chosen = set(result.order)
+            if len(chosen) >= len(candidates) and all(p in chosen for p in candidates):
+                break  # every supported project is in: richer voters select them all again, it can only repeat
+            if exhaustive_stop and all(p in chosen or cost + costs[p] > instance.budget for p in candidates):
+                break
         skip = 0
         if track:
             margin = 1e-6 * (1 + float(share) + step)
@@ -225,8 +230,8 @@ def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop
             kept_step = step + skip  # the same outcome up to there
             step += skip
         step += 1
-    if kept is not None and kept_step != kept_at:
-        kept = run(profile, share + kept_step)  # the money left in the last run that fits, for explanations
+    if fitted and kept_step != kept_at:
+        kept = run(profile, share + kept_step)  # the whole last run that fits, and its money for explanations
     return kept, share + kept_step, runs
 
 

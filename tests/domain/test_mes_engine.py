@@ -34,6 +34,18 @@ def test_an_exact_tie_goes_to_the_smaller_id_as_a_string():
     assert tally.run.exact_calls >= 1
 
 
+def test_close_calls_between_plain_prices_need_no_replay():
+    # Everyone can pay both with money to spare, so each ρ is exactly cost / supporters: the
+    # difference of one part in 10**13 and the exact tie are settled from those fractions.
+    big = 10**13
+    instance, ballots = make({"a": big + 1, "b": big, "9": big, "10": big}, 20 * big, [{"a": 1, "b": 1}] * 3
+                             + [{"9": 1, "10": 1}] * 3)
+    profile = mes_engine.profile_of(instance, ballots, "cardinality")
+    result = mes_engine.run(profile, Fraction(instance.budget, 6))
+    assert [profile.ids[p] for p in result.order] == ["10", "9", "b", "a"]
+    assert result.exact_calls == 0
+
+
 def test_supporters_who_cannot_quite_pay_are_found_exactly():
     # Two voters hold exactly 50 each; "a" costs 100: affordable only to the last cent.
     instance, ballots = make({"a": 100, "b": 101}, 100, [{"a": 1, "b": 1}, {"a": 1, "b": 1}])

@@ -16,7 +16,10 @@ How it is fast and still exact:
   at most half an ulp (2**-53) of relative error to values of the same magnitude, so with fewer
   than 10**6 types and 10**3 rounds the accumulated error stays below 10**6 · 2**-52 ≈ 2·10**-10
   of the money in play, five times inside `REL`.
-- Any closer call is settled by `_ExactReplay`: it replays the run so far in exact rationals
+- A close call between projects whose supporters can all pay the plain price (cost divided by
+  their total satisfaction) with room to spare is settled by those prices as fractions: that is
+  then exactly ρ.
+- Any other close call is settled by `_ExactReplay`: it replays the run so far in exact rationals
   (`fractions.Fraction`), grouping voters into budget classes (voters who paid for the same
   selected projects hold the same money), and computes the contested values exactly. Ties that
   are exact in rationals go to the smaller project id as a string, as in pabutools.
@@ -145,11 +148,21 @@ class _Above(float):
     """Not ρ but a lower bound of it, above the cutoff `_rho_float` was given."""
 
 
-def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0, cutoff: float = np.inf):
+class _Plain(float):
+    """ρ is surely the plain price cost / total satisfaction: nobody runs out, so it is exactly that."""
+
+
+def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0, cutoff: float = np.inf,
+               margin: float = np.inf):
     """ρ of project p from floats; None when its supporters surely cannot pay, _CLOSE when unsure.
 
     With a `cutoff` (the best ρ of the round so far), a project whose ρ surely lies above it may
     get only an `_Above` lower bound instead: enough to know it loses, for less work.
+
+    When every supporter still holds more than the plain price asks of them by over `margin`
+    (the float error bound of money), ρ comes back as `_Plain`: its exact value is known without
+    replaying the run, which settles most exact ties (under "cost" satisfaction, projects with
+    as many supporters who can all pay have the same ρ).
 
     `lower` is a lower bound of ρ (last round's ρ): Newton's method starts there. The supporters'
     payment Σ min(money, ρ × satisfaction) is concave and piecewise linear in ρ, so Newton steps
@@ -168,11 +181,11 @@ def _rho_float(profile: Profile, p: int, money: np.ndarray, lower: float = 0.0, 
     rho = cost / profile.total_utility[p]
     if profile.uniform[p]:
         # Nobody runs out: the plain price (impossible once last round's ρ was above it).
-        if lower <= rho and rho * u[0] <= m.min():
-            return rho
+        if lower <= rho and rho * u[0] + margin <= m.min():
+            return _Plain(rho)
         return _rho_uniform(profile, p, m, w, max(rho, lower), cutoff)
-    if rho <= (m / u).min():
-        return rho
+    if rho <= ((m - margin) / u).min():
+        return _Plain(rho)
     rho = max(rho, lower)
     wu = profile.weighted[p]
     for _ in range(200):
@@ -332,6 +345,7 @@ def run(profile: Profile, share: Fraction, track: bool = False, fit_budget: int 
     over. Both are sums of integer costs: exact.
     """
     money = np.full(profile.type_count, float(share))
+    margin = REL * float(share)  # money in floats is off by less than this (see the module's docstring)
     slope = np.ones(profile.type_count) if track else None
     horizon = np.inf
     ids = profile.ids
@@ -371,7 +385,7 @@ def run(profile: Profile, share: Fraction, track: bool = False, fit_budget: int 
                 break  # its ρ, and every later one's, is surely above the best
             bound, sid, p, _ = heapq.heappop(heap)
             cutoff = best[0] if best is not None and not track else np.inf
-            rho = _rho_float(profile, p, money, bound, cutoff)
+            rho = _rho_float(profile, p, money, bound, cutoff, margin)
             if type(rho) is _Above:
                 losers.append((float(rho), sid, p, 0.0))  # it cannot win this round: wait with a better bound
                 continue
@@ -406,8 +420,11 @@ def run(profile: Profile, share: Fraction, track: bool = False, fit_budget: int 
             break
         close = [e for e in evaluated if e[0] <= best[0] * (1 + 2 * REL) + 1e-300]
         if len(close) > 1:
-            state = exact()
-            exact_rhos = {e[2]: state.rho(e[2]) for e in close}
+            exact_rhos = {e[2]: Fraction(profile.costs[e[2]], profile.total_utility[e[2]]) for e in close
+                          if type(e[0]) is _Plain}
+            if len(exact_rhos) < len(close):
+                state = exact()
+                exact_rhos.update((e[2], state.rho(e[2])) for e in close if e[2] not in exact_rhos)
             best = min(close, key=lambda e: (exact_rhos[e[2]], e[1]))
             if track and horizon > 0:
                 for other in close:

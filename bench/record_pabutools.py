@@ -328,9 +328,10 @@ def record(only: list[str], skip: list[str], limit: float | None, reason: str | 
             entries[key] = {"skipped": f"pabutools did not finish within {limit:g} s (--max-seconds)", "limit": limit}
             print(f"gave up after {limit:g} s", flush=True)
         else:
-            entry = {"selected": selected, "seconds": round(seconds, 2)}
+            # Four decimals: the smallest files take pabutools a few milliseconds.
+            entry = {"selected": selected, "seconds": round(seconds, 4)}
             if start is not None:
-                entry["seconds"] = round(seconds + entries[base]["seconds"], 2)
+                entry["seconds"] = round(seconds + entries[base]["seconds"], 4)
                 entry["reused"] = base
             entries[key] = entry
             print(f"{len(selected)} selected in {seconds:.2f} s", flush=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
+import math
 import resource
 import sys
 import time
@@ -40,6 +41,13 @@ def ours(key: str, instance, ballots):
     sat = parts[1]
     completion = parts[2] if len(parts) > 2 else "none"
     return tally.mes_completed(instance, ballots, sat=sat, completion=completion)
+
+
+def _seconds(value: float) -> str:
+    """Seconds, with three significant digits below ten (milliseconds matter on small files)."""
+    if value >= 10:
+        return f"{value:,.0f}"
+    return f"{value:.{max(2, 2 - math.floor(math.log10(value))) if value > 0 else 2}f}"
 
 
 def main() -> None:
@@ -79,8 +87,8 @@ def main() -> None:
                 theirs = time.perf_counter() - started
             same = "—" if expected is None else ("yes" if list(outcome.selected) == sorted(expected) else "NO")
             ratio = f"{theirs / best:,.0f}×" if theirs else "—"
-            shown = f"{theirs:,.2f}" if theirs is not None else (answer.get("skipped") or "—")
-            print(f"| {name} | {key} | {best:.3f} | {shown} | {ratio} | {same} |", flush=True)
+            shown = _seconds(theirs) if theirs is not None else (answer.get("skipped") or "—")
+            print(f"| {name} | {key} | {_seconds(best)} | {shown} | {ratio} | {same} |", flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory of this process: {peak:,.0f} MB")
 

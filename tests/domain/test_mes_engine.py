@@ -130,3 +130,18 @@ def test_a_run_stopped_at_its_fit_verdict_agrees_with_the_whole_run():
             assert (sum(profile.costs[p] for p in quick.order) <= budget) == fits, seed
             stopped_early += not quick.complete
     assert stopped_early > 1000  # of 2,320 runs: the verdict does cut runs short
+
+
+@pytest.mark.parametrize("sat", ["cost", "points"])
+def test_astronomical_amounts_give_the_same_outcome_as_small_ones(sat):
+    # Scaling every cost and the budget changes nothing under MES; at this scale the satisfaction
+    # totals no longer fit in 64 bits, so exact Python integers must take over.
+    rng = random.Random(5)
+    costs = {str(i): rng.randint(1, 9) for i in range(6)}
+    votes = [{p: rng.randint(1, 3) for p in rng.sample(sorted(costs), 3)} for _ in range(60)]
+    small, ballots = make(costs, 20, votes, "cumulative")
+    scale = 10**17
+    huge, _ = make({p: c * scale for p, c in costs.items()}, 20 * scale, votes, "cumulative")
+    expected = mes_completed(small, ballots, sat, "greedy").selected
+    assert mes_completed(huge, ballots, sat, "greedy").selected == expected
+    assert mes_engine.profile_of(huge, ballots, sat).exact_utilities[0].dtype == object

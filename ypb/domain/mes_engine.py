@@ -99,8 +99,9 @@ def profile_of(instance: Instance, ballots: Sequence[Ballot], sat: str = "cost")
     projects_all = np.array(list(map(index.__getitem__, chain.from_iterable(kinds))), dtype=np.intp)
     points_all = np.fromiter(chain.from_iterable(map(dict.values, kinds)), dtype=np.int64, count=len(types_all))
     # Exact satisfactions fit in int64 unless amounts are astronomical; then Python ints take over.
-    cost_array = np.array(costs, dtype=object if max(costs, default=0) * max(points_all.max(initial=0), 1)
-                          * max(len(ballots), 1) >= 2**62 else np.int64)
+    # (In Python ints: a numpy product would itself overflow and pick int64 for huge amounts.)
+    largest = max(costs, default=0) * max(int(points_all.max(initial=0)), 1) * max(len(ballots), 1)
+    cost_array = np.array(costs, dtype=object if largest >= 2**62 else np.int64)
     if sat == "cost":
         utility_all = points_all.astype(cost_array.dtype) * cost_array[projects_all]
     elif sat == "cardinality":

@@ -96,9 +96,11 @@ def profile_of(instance: Instance, ballots: Sequence[Ballot], sat: str = "cost")
     by_appearance = np.argsort(first)  # types in the order of their first ballot: the same every time
     kinds = list(map(all_choices.__getitem__, first[by_appearance].tolist()))
     type_counts = type_counts[by_appearance].astype(np.int64)
-    types_all = np.repeat(np.arange(len(kinds), dtype=np.intp), list(map(len, kinds)))
-    projects_all = np.array(list(map(index.__getitem__, chain.from_iterable(kinds))), dtype=np.intp)
-    points_all = np.fromiter(chain.from_iterable(map(dict.values, kinds)), dtype=np.int64, count=len(types_all))
+    lengths = list(map(len, kinds))
+    rows = sum(lengths)
+    types_all = np.repeat(np.arange(len(kinds), dtype=np.intp), lengths)
+    projects_all = np.fromiter(map(index.__getitem__, chain.from_iterable(kinds)), dtype=np.intp, count=rows)
+    points_all = np.fromiter(chain.from_iterable(map(dict.values, kinds)), dtype=np.int64, count=rows)
     # Exact satisfactions fit in int64 unless amounts are astronomical; then Python ints take over.
     # (In Python ints: a numpy product would itself overflow and pick int64 for huge amounts.)
     largest = max(costs, default=0) * max(int(points_all.max(initial=0)), 1) * max(len(ballots), 1)
@@ -110,9 +112,11 @@ def profile_of(instance: Instance, ballots: Sequence[Ballot], sat: str = "cost")
     else:
         utility_all = points_all.astype(cost_array.dtype)
     keep = utility_all > 0
-    types_all, projects_all, utility_all = types_all[keep], projects_all[keep], utility_all[keep]
+    if not keep.all():
+        types_all, projects_all, utility_all = types_all[keep], projects_all[keep], utility_all[keep]
     # Rows sorted by project; each project's arrays are then slices of the same sorted arrays.
-    order = np.argsort(projects_all, kind="stable")
+    # (numpy sorts 16-bit keys stably by radix: several times faster than wider ones.)
+    order = np.argsort(projects_all.astype(np.int16) if len(ids) < 2**15 else projects_all, kind="stable")
     bounds = np.searchsorted(projects_all[order], np.arange(len(ids) + 1))
     sizes = np.diff(bounds)
     starts = bounds[:-1]

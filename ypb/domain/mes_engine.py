@@ -100,7 +100,10 @@ def profile_of(instance: Instance, ballots: Sequence[Ballot], sat: str = "cost")
     rows = sum(lengths)
     types_all = np.repeat(np.arange(len(kinds), dtype=np.intp), lengths)
     projects_all = np.fromiter(map(index.__getitem__, chain.from_iterable(kinds)), dtype=np.intp, count=rows)
-    points_all = np.fromiter(chain.from_iterable(map(dict.values, kinds)), dtype=np.int64, count=rows)
+    if sat == "cardinality":  # points play no part: skip reading them
+        points_all = np.ones(rows, dtype=np.int64)
+    else:
+        points_all = np.fromiter(chain.from_iterable(map(dict.values, kinds)), dtype=np.int64, count=rows)
     # Exact satisfactions fit in int64 unless amounts are astronomical; then Python ints take over.
     # (In Python ints: a numpy product would itself overflow and pick int64 for huge amounts.)
     largest = max(costs, default=0) * max(int(points_all.max(initial=0)), 1) * max(len(ballots), 1)

@@ -47,7 +47,8 @@ def _seconds(value: float) -> str:
     """Seconds, with three significant digits below ten (milliseconds matter on small files)."""
     if value >= 10:
         return f"{value:,.0f}"
-    return f"{value:.{max(2, 2 - math.floor(math.log10(value))) if value > 0 else 2}f}"
+    decimals = 2 if value <= 0 else max(2, 2 - math.floor(math.log10(value)))
+    return f"{value:.{decimals}f}"
 
 
 def main() -> None:

@@ -406,12 +406,7 @@ def run(profile: Profile, share: Fraction, track: bool = False, fit_budget: int 
             if rho is _CLOSE:
                 horizon = 0.0  # affordable only just (or not): do not extrapolate this run
                 exact_rho = exact().rho(p)
-                if exact_rho is None:
-                    if verdict:
-                        alive_cost -= profile.costs[p]
-                        dropped = True
-                    continue
-                rho = float(exact_rho)
+                rho = None if exact_rho is None else float(exact_rho)
             if rho is None:
                 if track and horizon > 0:
                     left_slope = float(np.dot(profile.counts[p], slope[profile.types[p]]))

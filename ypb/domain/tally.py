@@ -183,8 +183,7 @@ def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop
     candidates = [p for p in range(len(costs)) if profile.total_utility[p] and costs[p] > 0]
     kept: RunResult | None = None  # the last complete run that fits
     kept_at: int | None = None  # its step
-    kept_step = 0  # the last step known to fit (its run may have stopped at the verdict)
-    fitted = False
+    kept_step: int | None = None  # the last step known to fit (its run may have stopped at the verdict)
     step = 0
     runs = 0
     track = True
@@ -201,7 +200,7 @@ def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop
         cost = sum(costs[p] for p in result.order)
         if cost > instance.budget:
             break
-        fitted, kept_step = True, step
+        kept_step = step
         if result.complete:
             kept, kept_at = result, step
             chosen = set(result.order)
@@ -230,7 +229,9 @@ def _add1(instance: Instance, profile: Profile, share: Fraction, exhaustive_stop
             kept_step = step + skip  # the same outcome up to there
             step += skip
         step += 1
-    if fitted and kept_step != kept_at:
+    if kept_step is None:
+        return None, share, runs
+    if kept_step != kept_at:
         kept = run(profile, share + kept_step)  # the whole last run that fits, and its money for explanations
     return kept, share + kept_step, runs
 
